@@ -1,0 +1,28 @@
+"""Credentials used to log on to targets; passwords are encrypted at rest."""
+
+from datetime import datetime
+
+from sqlalchemy import LargeBinary, String, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.credentials.crypto import decrypt, encrypt
+from app.extensions import db
+
+
+class Credential(db.Model):
+    __tablename__ = "credentials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    username: Mapped[str] = mapped_column(String(255))
+    password_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        server_default=func.now(), onupdate=func.now()
+    )
+
+    def set_password(self, password: str) -> None:
+        self.password_encrypted = encrypt(password)
+
+    def get_password(self) -> str:
+        return decrypt(self.password_encrypted)
