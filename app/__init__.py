@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_redis(app)
 
     _register_blueprints(app)
+    _register_error_pages(app)
     _register_commands(app)
     _configure_logging(app)
     return app
@@ -51,6 +52,19 @@ def _register_blueprints(app: Flask) -> None:
     templating.init_app(app)
     for module in (auth, credentials, targets, jobs, runs, api):
         app.register_blueprint(module.bp)
+
+
+def _register_error_pages(app: Flask) -> None:
+    from flask import jsonify, render_template, request
+    from werkzeug.exceptions import HTTPException
+
+    def render_error(exc: HTTPException):
+        if request.path.startswith("/api/"):
+            return jsonify(error=exc.description), exc.code
+        return render_template("errors.html", error=exc), exc.code
+
+    for code in (400, 403, 404, 405, 422, 500):
+        app.register_error_handler(code, render_error)
 
 
 def _register_commands(app: Flask) -> None:

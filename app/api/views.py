@@ -1,0 +1,122 @@
+"""JSON API: start runs and read them, with the same role checks as the pages."""
+
+from flask import jsonify, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
+from redis.exceptions import RedisError
+from sqlalchemy import select
+from wtforms import ValidationError
+
+from app.api import bp
+from app.api.serializers import run_json, step_json
+from app.auth.decorators import operator_required, viewer_required
+from app.extensions import csrf, db
+from app.jobs.models import Job
+from app.runs.models import Run, RunStep
+from app.runs.services import RunRequestError, start_run
+from app.targets.models import Target
+
+MAX_PER_PAGE = 100
+
+csrf.exempt(bp)
+
+
+@bp.before_request
+def check_csrf_for_cookie_sessions():
+    # Bearer-token clients send no cookies, so CSRF cannot reach them; a browser
+    # session using the API must send the X-CSRFToken header like HTMX does.
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    if request.headers.get("Authorization", "").startswith("Bearer "):
+        return None
+    try:
+        validate_csrf(request.headers.get("X-CSRFToken", ""))
+    except (ValidationError, CSRFError) as exc:
+        return jsonify(error=f"CSRF check failed: {exc}"), 400
+    return None
+
+
+@bp.errorhandler(404)
+def not_found(exc):
+    return jsonify(error="not found"), 404
+
+
+@bp.post("/jobs/<int:job_id>/run")
+@operator_required
+def run_job(job_id: int):
+    job = db.get_or_404(Job, job_id)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return jsonify(error="send a JSON object with targets and parameters"), 400
+
+    targets, errors = _resolve_targets(body.get("targets"))
+    parameters = body.get("parameters") or {}
+    if not isinstance(parameters, dict):
+        errors["parameters"] = "parameters must be an object of name: value"
+        parameters = {}
+    if errors:
+        return jsonify(error="invalid run request", fields=errors), 422
+
+    try:
+        run = start_run(
+            job, targets, parameters, body.get("priority", "default"), current_user
+        )
+    except RunRequestError as exc:
+        return jsonify(error="invalid run request", fields=exc.errors), 422
+    except RedisError:
+        return jsonify(error="the job queue is unreachable; try again later"), 503
+
+    url = url_for("runs.show", run_id=run.id, _external=True)
+    api_url = url_for("api.get_run", run_id=run.id, _external=True)
+    return jsonify(id=run.id, url=url, api_url=api_url, status=run.status), 201
+
+
+def _resolve_targets(raw) -> tuple[list[Target], dict[str, str]]:
+    if not isinstance(raw, list) or not raw:
+        return [], {"targets": "targets must be a non-empty list of ids or names"}
+    targets, unknown = [], []
+    for ref in raw:
+        column = Target.id if isinstance(ref, int) else Target.name
+        target = db.session.scalar(select(Target).where(column == ref))
+        if target is None:
+            unknown.append(str(ref))
+        else:
+            targets.append(target)
+    if unknown:
+        return targets, {"targets": "unknown targets: " + ", ".join(unknown)}
+    return targets, {}
+
+
+@bp.get("/runs")
+@viewer_required
+def list_runs():
+    page = request.args.get("page", 1, type=int)
+    per_page = min(request.args.get("per_page", 25, type=int), MAX_PER_PAGE)
+    query = select(Run).order_by(Run.created_at.desc(), Run.id.desc())
+    if status := request.args.get("status"):
+        query = query.filter_by(status=status)
+    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return jsonify(
+        runs=[run_json(r) for r in result.items],
+        page=result.page,
+        pages=result.pages,
+        total=result.total,
+    )
+
+
+@bp.get("/runs/<int:run_id>")
+@viewer_required
+def get_run(run_id: int):
+    return jsonify(run_json(db.get_or_404(Run, run_id), with_contexts=True))
+
+
+@bp.get("/runs/<int:run_id>/steps")
+@viewer_required
+def get_run_steps(run_id: int):
+    db.get_or_404(Run, run_id)
+    steps = db.session.scalars(
+        select(RunStep)
+        .filter_by(run_id=run_id)
+        .order_by(RunStep.target_id, RunStep.position)
+    )
+    return jsonify(steps=[step_json(s) for s in steps])

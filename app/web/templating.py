@@ -1,0 +1,32 @@
+"""Template filters and helpers shared by every page."""
+
+from datetime import datetime
+
+from flask import Flask
+
+
+def format_exit_code(code: int | None) -> str:
+    """Show a Windows exit code in decimal and, when negative or large, in hex."""
+    if code is None:
+        return "-"
+    if -1000 < code < 1000 and code >= 0:
+        return str(code)
+    return f"{code} (0x{code & 0xFFFFFFFF:08X})"
+
+
+def format_time(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value else "-"
+
+
+def format_duration(ms: int | None) -> str:
+    if ms is None:
+        return "-"
+    if ms < 1000:
+        return f"{ms} ms"
+    return f"{ms / 1000:.1f} s"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["exit_code"] = format_exit_code
+    app.jinja_env.filters["time"] = format_time
+    app.jinja_env.filters["duration"] = format_duration
