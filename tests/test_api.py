@@ -1,0 +1,142 @@
+"""The JSON API with bearer tokens, role checks and real runs."""
+
+import pytest
+from sqlalchemy import select
+
+from app.auth.models import ApiToken
+from app.extensions import db
+from app.runs.models import Run
+from tests.support.fixtures import wait_for_run
+
+
+@pytest.fixture
+def bearer(make_user):
+    def issue(role: str) -> dict[str, str]:
+        user = make_user(f"api-{role}", role)
+        token, plaintext = ApiToken.issue(user, "test")
+        db.session.add(token)
+        db.session.commit()
+        return {"Authorization": f"Bearer {plaintext}"}
+
+    return issue
+
+
+def test_api_run_executes_and_reports(
+    client, bearer, make_target, make_job, winrm_host, worker
+):
+    headers = bearer("operator")
+    target = make_target(winrm_host)
+    job = make_job(
+        ['Write-Output "size=$size"; exit 3'],
+        parameters=[{"name": "size", "type": "integer", "default": "7"}],
+    )
+
+    created = client.post(
+        f"/api/v1/jobs/{job.id}/run",
+        json={"targets": [target.name], "parameters": {"size": 12}},
+        headers=headers,
+    )
+    assert created.status_code == 201, created.text
+    run_id = created.json["id"]
+    assert created.json["url"].endswith(f"/runs/{run_id}")
+    wait_for_run(run_id)
+
+    run = client.get(f"/api/v1/runs/{run_id}", headers=headers).json
+    steps = client.get(f"/api/v1/runs/{run_id}/steps", headers=headers).json
+    assert run["status"] == "failed"
+    assert run["parameters"] == {"size": "12"}
+    assert run["contexts"][0]["commands_executed"] == 1
+    assert steps["steps"][0]["stdout"] == "size=12\r\n"
+    assert steps["steps"][0]["exit_code"] == 3
+    assert steps["steps"][0]["exit_code_hex"] == "0x00000003"
+
+
+def test_api_viewer_cannot_start_run(client, bearer, make_target, make_job):
+    headers = bearer("viewer")
+    target = make_target()
+    job = make_job(["Write-Output 'x'"])
+
+    response = client.post(
+        f"/api/v1/jobs/{job.id}/run", json={"targets": [target.id]}, headers=headers
+    )
+
+    assert response.status_code == 403
+    assert "operator" in response.json["error"]
+    assert db.session.scalar(select(Run)) is None
+
+
+def test_api_viewer_can_list_runs(client, bearer):
+    response = client.get("/api/v1/runs", headers=bearer("viewer"))
+
+    assert response.status_code == 200
+    assert response.json["runs"] == []
+
+
+def test_api_without_token_is_401(client):
+    response = client.get("/api/v1/runs")
+
+    assert response.status_code == 401
+    assert response.json["error"] == "authentication required"
+
+
+def test_api_wrong_token_is_401(client, app_context):
+    response = client.get(
+        "/api/v1/runs", headers={"Authorization": "Bearer opsc_forged"}
+    )
+
+    assert response.status_code == 401
+
+
+def test_api_rejects_invalid_request(client, bearer, make_target, make_job):
+    headers = bearer("operator")
+    make_target()
+    job = make_job(
+        ["Write-Output $n"],
+        parameters=[{"name": "n", "type": "integer", "required": True}],
+    )
+
+    response = client.post(
+        f"/api/v1/jobs/{job.id}/run",
+        json={"targets": ["no-such-host"], "parameters": {"n": "ten", "x": 1}},
+        headers=headers,
+    )
+
+    assert response.status_code == 422
+    assert "no-such-host" in response.json["fields"]["targets"]
+
+
+def test_api_parameter_errors_listed(client, bearer, make_target, make_job):
+    headers = bearer("operator")
+    target = make_target()
+    job = make_job(
+        ["Write-Output $n"],
+        parameters=[{"name": "n", "type": "integer", "required": True}],
+    )
+
+    response = client.post(
+        f"/api/v1/jobs/{job.id}/run",
+        json={"targets": [target.id], "parameters": {"n": "ten", "x": 1}},
+        headers=headers,
+    )
+
+    assert response.status_code == 422
+    assert "whole number" in response.json["fields"]["n"]
+    assert "unknown parameter" in response.json["fields"]["x"]
+
+
+def test_api_session_needs_csrf_header(client, login, make_target, make_job):
+    login("operator")
+    target = make_target()
+    job = make_job(["Write-Output 'x'"])
+
+    response = client.post(f"/api/v1/jobs/{job.id}/run", json={"targets": [target.id]})
+
+    assert response.status_code == 400
+    assert "CSRF" in response.json["error"]
+
+
+def test_api_unknown_run_is_404(client, bearer):
+    response = client.get("/api/v1/runs/999", headers=bearer("viewer"))
+
+    assert response.status_code == 404
+    assert response.json["error"] == "not found"
