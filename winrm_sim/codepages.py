@@ -1,0 +1,25 @@
+"""Console code pages of a shell, mapped to Python codecs."""
+
+from __future__ import annotations
+
+import codecs
+
+UTF8_CODEPAGE = 65001
+DEFAULT_CODEPAGE = 437
+
+
+def codec_for(codepage: int) -> str:
+    """Return the Python codec name for a Windows code page or raise ValueError."""
+    if codepage == UTF8_CODEPAGE:
+        return "utf-8"
+    name = f"cp{codepage}"
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise ValueError(f"unsupported code page {codepage}") from None
+    return name
+
+
+def encode_text(text: str, codec: str) -> bytes:
+    """Encode console output, replacing characters the code page lacks with '?'."""
+    return text.encode(codec, errors="replace")

@@ -1,0 +1,28 @@
+"""Request context of a shell operation: sender, client address, target shell."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from winrm_sim import faults
+from winrm_sim.soap import WsmanRequest
+from winrm_sim.state import HostState, Shell
+
+
+@dataclass
+class OperationContext:
+    """Sender, client address and endpoint of a request, and the addressed host."""
+
+    state: HostState
+    username: str
+    client_ip: str
+    endpoint: str
+
+
+def shell_for(request: WsmanRequest, context: OperationContext) -> Shell:
+    """Return the request's shell, which must belong to the authenticated user."""
+    shell = context.state.shell(request.selectors.get("ShellId"))
+    # Shells are per user, so another user's shell id is reported as not found.
+    if shell.owner != context.username:
+        raise faults.unknown_shell(shell.shell_id)
+    return shell
