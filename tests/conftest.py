@@ -44,7 +44,7 @@ def _create_database(server_url: str) -> tuple[str, object]:
 def _redis_url(server_url: str) -> str:
     parts = urlsplit(server_url)
     if parts.scheme == "unix":
-        return urlunsplit(parts._replace(query=f"db={TEST_REDIS_DB}"))
+        return f"unix://{parts.path}?db={TEST_REDIS_DB}"
     return urlunsplit(parts._replace(path=f"/{TEST_REDIS_DB}"))
 
 
