@@ -46,12 +46,14 @@ def _init_redis(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app import api, auth, credentials, jobs, runs, targets
+    import importlib
+
     from app.web import templating
 
     templating.init_app(app)
-    for module in (auth, credentials, targets, jobs, runs, api):
-        app.register_blueprint(module.bp)
+    for feature in ("auth", "credentials", "targets", "jobs", "runs", "api"):
+        importlib.import_module(f"app.{feature}.views")
+        app.register_blueprint(importlib.import_module(f"app.{feature}.blueprint").bp)
 
 
 def _register_error_pages(app: Flask) -> None:

@@ -7,7 +7,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import select
 from wtforms import ValidationError
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.api.serializers import run_json, step_json
 from app.auth.decorators import operator_required, viewer_required
 from app.extensions import csrf, db

@@ -6,7 +6,7 @@ from flask_login import login_required, login_user, logout_user
 from sqlalchemy import select
 
 from app import audit
-from app.auth import bp
+from app.auth.blueprint import bp
 from app.auth.forms import LoginForm
 from app.auth.models import ApiToken, User
 from app.extensions import db, login_manager

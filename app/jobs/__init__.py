@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("jobs", __name__, url_prefix="/jobs")
-
-from app.jobs import views  # noqa: E402, F401
+"""Jobs: ordered steps and typed parameters."""

@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("runs", __name__)
-
-from app.runs import views  # noqa: E402, F401
+"""Runs: the run form, the live run page and the history."""

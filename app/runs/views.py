@@ -6,7 +6,7 @@ from sqlalchemy import select
 from app.auth.decorators import operator_required, viewer_required
 from app.extensions import db
 from app.jobs.models import Job
-from app.runs import bp
+from app.runs.blueprint import bp
 from app.runs.forms import build_run_form, parameter_fields, raw_parameter_values
 from app.runs.models import Run
 from app.runs.services import RunRequestError, start_run

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("targets", __name__, url_prefix="/targets")
