@@ -42,8 +42,45 @@ def load_settings(environ: dict[str, str] | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _flag(env.get("SESSION_COOKIE_SECURE", "0")),
         "RUNS_PER_PAGE": int(env.get("RUNS_PER_PAGE", "25")),
-        "RUN_JOB_TIMEOUT_SECONDS": int(env.get("RUN_JOB_TIMEOUT_SECONDS", "21600")),
+        **_engine_settings(env),
     }
+
+
+ENGINE_DEFAULTS = {
+    # Targets executing at once across all workers; 0 means no limit.
+    "MAX_CONCURRENT_TARGETS": 0,
+    # Longest wait for one Receive, so cancels and deadlines are seen quickly.
+    "RECEIVE_POLL_SECONDS": 1,
+    "HEARTBEAT_SECONDS": 5,
+    # A running target whose worker sent no heartbeat for this long is ended.
+    "HEARTBEAT_TIMEOUT_SECONDS": 30,
+    "REAPER_INTERVAL_SECONDS": 10,
+    # A queued run older than this moves up one priority queue.
+    "PRIORITY_AGING_SECONDS": 120,
+    "RETRY_ATTEMPTS": 4,
+    "RETRY_BASE_SECONDS": 0.5,
+    "RETRY_MAX_SECONDS": 10.0,
+    # Characters of stdout and stderr kept on the step for display.
+    "STEP_OUTPUT_LIMIT": 1_000_000,
+    # Commands per shell before a new shell replaces it (Windows counts
+    # operations per user up to MaxConcurrentOperationsPerUser, 1500).
+    "SHELL_ROTATE_AFTER": 100,
+    # Seconds the RQ job timeout adds above the job's own run deadline.
+    "RQ_TIMEOUT_MARGIN_SECONDS": 300,
+}
+
+
+def _engine_settings(env) -> dict:
+    settings = {}
+    for name, default in ENGINE_DEFAULTS.items():
+        raw = env.get(name)
+        try:
+            settings[name] = default if raw is None else type(default)(raw)
+        except ValueError:
+            raise ConfigError(
+                f"{name} must be a {type(default).__name__}, got {raw!r}"
+            ) from None
+    return settings
 
 
 def _database_uri(url: str) -> str:

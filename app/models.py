@@ -8,8 +8,10 @@ from app.runs.models import (
     ExecutionContext,
     OutputChunk,
     Run,
+    RunEvent,
     RunStatus,
     RunStep,
+    StepRecord,
     run_targets,
 )
 from app.targets.models import Target
@@ -25,8 +27,10 @@ __all__ = [
     "OutputChunk",
     "Role",
     "Run",
+    "RunEvent",
     "RunStatus",
     "RunStep",
+    "StepRecord",
     "Target",
     "User",
     "run_targets",

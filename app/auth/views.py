@@ -1,4 +1,3 @@
-from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
@@ -9,6 +8,7 @@ from app import audit
 from app.auth.blueprint import bp
 from app.auth.forms import LoginForm
 from app.auth.models import ApiToken, User
+from app.clock import utcnow
 from app.extensions import db, login_manager
 
 login_manager.login_view = "auth.login"
@@ -29,7 +29,7 @@ def load_user_from_token(req) -> User | None:
     token = db.session.scalar(select(ApiToken).filter_by(token_hash=digest))
     if token is None or not token.user.active:
         return None
-    token.last_used_at = datetime.now(UTC).replace(tzinfo=None)
+    token.last_used_at = utcnow()
     db.session.commit()
     return token.user
 

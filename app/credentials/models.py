@@ -2,11 +2,12 @@
 
 from datetime import datetime
 
-from sqlalchemy import LargeBinary, String, func
+from sqlalchemy import LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.clock import utcnow
 from app.credentials.crypto import decrypt, encrypt
-from app.extensions import db
+from app.extensions import UTC_NOW, db
 
 
 class Credential(db.Model):
@@ -16,9 +17,9 @@ class Credential(db.Model):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     username: Mapped[str] = mapped_column(String(255))
     password_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(server_default=UTC_NOW)
     updated_at: Mapped[datetime] = mapped_column(
-        server_default=func.now(), onupdate=func.now()
+        server_default=UTC_NOW, onupdate=utcnow
     )
 
     def set_password(self, password: str) -> None:

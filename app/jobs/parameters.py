@@ -1,7 +1,9 @@
 """Validation of parameter values against a job's definitions.
 
 The run form and the JSON API both call ``validate_values``, so a value is
-accepted or rejected with the same message wherever it comes from.
+accepted or rejected with the same message wherever it comes from. For
+integers, minimum and maximum bound the value; for text types they bound the
+length, and a pattern must match the whole value.
 """
 
 import re
@@ -72,11 +74,16 @@ def _json_scalar(value) -> str:
 
 def _check_integer(parameter: JobParameter, text: str) -> str:
     try:
-        return str(int(text.strip()))
+        number = int(text.strip())
     except ValueError:
         raise ValueError(
             f"{parameter.name} must be a whole number, got {text!r}"
         ) from None
+    if parameter.minimum is not None and number < parameter.minimum:
+        raise ValueError(f"{parameter.name} must be at least {parameter.minimum}")
+    if parameter.maximum is not None and number > parameter.maximum:
+        raise ValueError(f"{parameter.name} must be at most {parameter.maximum}")
+    return str(number)
 
 
 def _check_boolean(parameter: JobParameter, text: str) -> str:
@@ -100,10 +107,22 @@ def _check_line(parameter: JobParameter, text: str) -> str:
         raise ValueError(
             f"{parameter.name} is a single line; use a multi-line text parameter"
         )
-    return text
+    return _check_text(parameter, text)
 
 
 def _check_text(parameter: JobParameter, text: str) -> str:
+    if parameter.minimum is not None and len(text) < parameter.minimum:
+        raise ValueError(
+            f"{parameter.name} must be at least {parameter.minimum} characters"
+        )
+    if parameter.maximum is not None and len(text) > parameter.maximum:
+        raise ValueError(
+            f"{parameter.name} must be at most {parameter.maximum} characters"
+        )
+    if parameter.pattern and not re.fullmatch(parameter.pattern, text):
+        raise ValueError(
+            f"{parameter.name} does not match the pattern {parameter.pattern}"
+        )
     return text
 
 

@@ -2,11 +2,12 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, func
+from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.clock import utcnow
 from app.credentials.models import Credential
-from app.extensions import db
+from app.extensions import UTC_NOW, db
 
 TRANSPORTS = ("http", "https")
 AUTH_METHODS = ("basic", "ntlm", "kerberos", "credssp")
@@ -27,10 +28,13 @@ class Target(db.Model):
     operation_timeout_sec: Mapped[int] = mapped_column(default=20)
     read_timeout_sec: Mapped[int] = mapped_column(default=30)
     group: Mapped[str] = mapped_column(String(80), default="default")
+    # Runs that may execute on this target at once; 1 keeps runs from
+    # interfering with each other and from exhausting the host's shell quota.
+    max_concurrent_runs: Mapped[int] = mapped_column(default=1)
     credential_id: Mapped[int | None] = mapped_column(ForeignKey("credentials.id"))
-    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(server_default=UTC_NOW)
     updated_at: Mapped[datetime] = mapped_column(
-        server_default=func.now(), onupdate=func.now()
+        server_default=UTC_NOW, onupdate=utcnow
     )
 
     credential: Mapped[Credential | None] = relationship()
