@@ -11,6 +11,7 @@ from rq import Worker
 
 from app import create_app
 from app.execution.queues import QUEUE_NAMES, get_queue
+from app.execution.reaper import start_reaper_thread
 
 logger = logging.getLogger("worker")
 
@@ -21,9 +22,16 @@ def main() -> None:
     parser.add_argument(
         "--burst", action="store_true", help="exit when the queues are empty"
     )
+    parser.add_argument(
+        "--no-reaper",
+        action="store_true",
+        help="do not run the recovery pass in this worker (another one does)",
+    )
     args = parser.parse_args()
 
     app = create_app()
+    if not args.no_reaper:
+        start_reaper_thread(app)
     with app.app_context():
         queues = [get_queue(name) for name in QUEUE_NAMES]
         worker = Worker(queues, connection=app.extensions["redis"], name=args.name)

@@ -1,6 +1,11 @@
+import base64
+
+import pytest
+
 from app.execution import clixml
 from app.execution.codepages import StreamDecoder
-from app.execution.scripts import command_for_step, encode_powershell
+from app.execution.masking import Masker
+from app.execution.policy import SuccessCodes, step_status
 from app.execution.shell import signed_exit_code
 from app.web.templating import format_exit_code
 
@@ -56,18 +61,47 @@ def test_clixml_malformed_kept_as_text():
     assert clixml.to_text(stderr) == stderr
 
 
-def test_powershell_step_encodes_preamble_and_script():
-    command, args = command_for_step("powershell", "Write-Output $name", ["name"])
+def test_masker_masks_secret_split_across_chunks():
+    masker = Masker(["hunter2"])
 
-    assert command == "powershell.exe"
-    assert args[-2] == "-EncodedCommand"
-    assert args[-1] == encode_powershell(
-        "$name = $env:OPSC_PARAM_NAME\nWrite-Output $name"
-    )
+    text = masker.feed("password is hun") + masker.feed("ter2 ok") + masker.flush()
+
+    assert text == "password is ******** ok"
 
 
-def test_command_step_sent_verbatim():
-    assert command_for_step("command", "ipconfig /all", ["x"]) == (
-        "ipconfig /all",
-        [],
-    )
+def test_masker_passes_unrelated_text_at_once():
+    masker = Masker(["hunter2"])
+
+    assert masker.feed("first line\r\n") == "first line\r\n"
+
+
+def test_masker_masks_encoded_forms():
+    masker = Masker(["p@ss word"])
+    encoded = base64.b64encode("p@ss word".encode("utf-16-le")).decode()
+
+    text = masker.feed(f"{encoded} p%40ss%20word p%40ss+word") + masker.flush()
+
+    assert text == "******** ******** ********"
+
+
+def test_success_codes_ranges_and_negatives():
+    codes = SuccessCodes("0, 3010, 5..7, -1")
+
+    assert 0 in codes
+    assert 3010 in codes
+    assert 6 in codes
+    assert -1 in codes
+    assert 4294967295 - 2**32 in codes
+    assert 1 not in codes
+
+
+def test_success_codes_reject_garbage():
+    with pytest.raises(ValueError, match="not an exit code"):
+        SuccessCodes("0, ok")
+
+
+def test_step_status_warnings_and_failure():
+    assert step_status(0, "0", warnings=0) == "succeeded"
+    assert step_status(0, "0", warnings=2) == "succeeded_with_warnings"
+    assert step_status(1, "0", warnings=0) == "failed"
+    assert step_status(-1073741819, "0,0xC0000005", warnings=0) == "succeeded"

@@ -110,7 +110,9 @@ def classify(exc: BaseException, target: Target) -> ExecutionError:
         )
     if isinstance(exc, WinRMTransportError):
         return _classify_transport(exc, target, where)
-    return ExecutionError(Category.PROTOCOL, f"WinRM error from {where}: {exc}")
+    return ExecutionError(
+        Category.PROTOCOL, f"{type(exc).__name__} while talking to {where}: {exc}"
+    )
 
 
 def _classify_fault(exc: WSManFaultError, where: str) -> ExecutionError:

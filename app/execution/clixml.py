@@ -39,7 +39,19 @@ def parse(text: str) -> list[Record]:
         except ET.ParseError as exc:
             raise ValueError(f"malformed CLIXML: {exc}") from exc
         records.extend(_records(root))
-    return records
+    return _merge_error_lines(records)
+
+
+def _merge_error_lines(records: list[Record]) -> list[Record]:
+    """Join the lines of one formatted error, which PowerShell writes as one
+    ``<S S="Error">`` element per line, and drop trailing line breaks."""
+    merged: list[Record] = []
+    for record in records:
+        if merged and record.stream == "error" == merged[-1].stream:
+            merged[-1] = Record("error", merged[-1].text + record.text)
+        else:
+            merged.append(record)
+    return [Record(r.stream, r.text.rstrip("\r\n ")) for r in merged]
 
 
 def _records(root: ET.Element) -> list[Record]:

@@ -1,55 +1,89 @@
-"""Execution of one run on one target: one shell, the steps in order."""
+"""Execution of one run on one target: admission, a shell, the steps in order."""
 
-import json
 import logging
+import os
+import socket
 import time
 
+from flask import current_app
 from sqlalchemy import select
 
-from app.credentials.crypto import decrypt
+from app.clock import utcnow
 from app.execution.client import classify, protocol_for
-from app.execution.errors import Category, ExecutionError
-from app.execution.recorder import StepRecorder
-from app.execution.scripts import command_for_step
-from app.execution.shell import RemoteShell
+from app.execution.errors import ExecutionError
+from app.execution.events import record_event
+from app.execution.finish import finish_run
+from app.execution.limits import TAKEN, admit
+from app.execution.parameters import parameter_env, script_values, secret_values
+from app.execution.pool import ShellPool
+from app.execution.retry import RetryPolicy
+from app.execution.steps import StepExecutor
 from app.extensions import db
-from app.jobs.parameters import env_name
-from app.runs.models import ExecutionContext, Run, RunStatus, RunStep
-from app.runs.services import utcnow
+from app.runs.models import FINISHED_STATUSES, ExecutionContext, RunStatus, RunStep
 
 logger = logging.getLogger(__name__)
 
-FINISHED = (
-    RunStatus.SUCCEEDED,
-    RunStatus.FAILED,
-    RunStatus.CANCELLED,
-    RunStatus.TIMED_OUT,
-)
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 class TargetRunner:
     """Run the steps of one run on one target and record every outcome."""
 
-    def __init__(self, run_id: int, target_id: int) -> None:
+    def __init__(self, run_id: int, target_id: int, job_id: str | None = None) -> None:
         self.run_id = run_id
         self.target_id = target_id
+        self.job_id = job_id
+        self.config = current_app.config
 
     def execute(self) -> str:
-        context = db.session.scalar(
+        """Run the target's steps; return the context's final status.
+
+        Returns "deferred" when a concurrency limit keeps the target waiting;
+        the caller then enqueues it again.
+        """
+        context = self._load()
+        if context is None:
+            logger.warning("no such run target run_id=%s", self.run_id)
+            return "missing"
+        if context.status in FINISHED_STATUSES:
+            return context.status
+        if self.job_id and context.rq_job_id != self.job_id:
+            # A job replaced by the reaper or by a requeue: the newer one runs.
+            return "stale"
+        if context.run.cancel_requested_at:
+            self._end_unstarted(context, RunStatus.CANCELLED, "cancelled before start")
+            return context.status
+
+        reason = admit(context, worker_name())
+        if reason == TAKEN:
+            return "duplicate"
+        if reason:
+            return self._defer(context, reason)
+
+        self._execute_admitted(context)
+        finish_run(self.run_id)
+        return context.status
+
+    def _load(self) -> ExecutionContext | None:
+        return db.session.scalar(
             select(ExecutionContext).filter_by(
                 run_id=self.run_id, target_id=self.target_id
             )
         )
-        if context is None:
-            logger.warning("no such run target run_id=%s", self.run_id)
-            return "missing"
-        if context.status in FINISHED:
-            return context.status
 
-        self._mark_started(context)
+    def _execute_admitted(self, context: ExecutionContext) -> None:
+        run = context.run
+        if run.status != RunStatus.RUNNING.value:
+            run.status = RunStatus.RUNNING.value
+            run.started_at = run.started_at or utcnow()
+        db.session.commit()
+        logger.info("target started run_id=%s target=%s", run.id, context.target.name)
         try:
-            self._run_steps(context)
+            context.status = self._run_steps(context)
         except Exception as exc:
+            db.session.rollback()
             error = classify(exc, context.target)
             logger.warning(
                 "target failed run_id=%s target=%s category=%s",
@@ -59,93 +93,79 @@ class TargetRunner:
             )
             self._record_target_error(context, error)
         finally:
-            context.connection_closed_at = context.connection_closed_at or utcnow()
+            context.finished_at = context.connection_closed_at = utcnow()
             db.session.commit()
-        finish_run(self.run_id)
-        return context.status
 
-    def _mark_started(self, context: ExecutionContext) -> None:
-        context.status = RunStatus.RUNNING.value
-        run = context.run
-        if run.status != RunStatus.RUNNING.value:
-            run.status = RunStatus.RUNNING.value
-            run.started_at = run.started_at or utcnow()
-        db.session.commit()
-        logger.info("target started run_id=%s target=%s", run.id, context.target.name)
-
-    def _run_steps(self, context: ExecutionContext) -> None:
-        run = context.run
-        target = context.target
-        values = _parameter_values(run)
-        masked = _secrets(run, target, values)
-        steps = _steps_for(run.id, target.id)
-
+    def _run_steps(self, context: ExecutionContext) -> str:
+        run, target = context.run, context.target
+        deadline = time.monotonic() + run.job.run_timeout_sec
         with protocol_for(target) as protocol:
-            shell = RemoteShell(
+            pool = ShellPool(
                 protocol,
-                target.codepage,
-                env={env_name(k): v for k, v in values.items()},
+                context,
+                env=parameter_env(run),
+                policy=RetryPolicy(
+                    self.config["RETRY_ATTEMPTS"],
+                    self.config["RETRY_BASE_SECONDS"],
+                    self.config["RETRY_MAX_SECONDS"],
+                ),
+                poll_seconds=self.config["RECEIVE_POLL_SECONDS"],
+                rotate_after=self.config["SHELL_ROTATE_AFTER"],
+            )
+            executor = StepExecutor(
+                pool,
+                context,
+                values=script_values(run),
+                secrets=secret_values(run, target),
+                run_deadline=deadline,
+                config=self.config,
             )
             try:
-                context.shell_id = shell.open()
-                context.codepage = target.codepage
-                context.connection_established_at = utcnow()
-                db.session.commit()
-                context.status = self._run_each(shell, steps, values, masked)
+                return executor.run_all(_steps_for(run.id, target.id))
             finally:
-                shell.close()
-                context.connection_closed_at = utcnow()
-                context.commands_executed = shell.commands_executed
+                pool.close()
 
-    def _run_each(self, shell, steps, values, masked) -> str:
-        status = RunStatus.SUCCEEDED.value
-        for step in steps:
-            if status != RunStatus.SUCCEEDED.value:
-                _skip(step)
-                continue
-            status = self._run_step(shell, step, sorted(values), masked)
-        return status
-
-    def _run_step(self, shell, step: RunStep, names, masked) -> str:
-        job_step = step.job_step
-        command, args = command_for_step(job_step.kind, job_step.script, names)
-        recorder = StepRecorder(step, shell.codepage, masked)
-        recorder.start()
-        result = shell.run(
-            command,
-            args,
-            recorder.write,
-            deadline=time.monotonic() + job_step.timeout_sec,
-        )
-        step.exit_code = result.exit_code
-        if result.timed_out:
-            step.status = RunStatus.TIMED_OUT.value
-            step.error = (
-                f"{Category.TIMEOUT.value}: step exceeded its {job_step.timeout_sec} s "
-                "limit and was terminated"
+    def _defer(self, context: ExecutionContext, reason: str) -> str:
+        if context.error != reason:
+            context.error = reason
+            record_event(
+                self.run_id, "waiting", f"waiting: {reason}", target_id=self.target_id
             )
-        elif result.exit_code == 0:
-            step.status = RunStatus.SUCCEEDED.value
-        else:
-            step.status = RunStatus.FAILED.value
-            step.error = f"{Category.SCRIPT.value}: exit code {result.exit_code}"
-        recorder.finish(result.duration_ms)
-        _add_time(step)
-        return step.status
+        db.session.commit()
+        return "deferred"
+
+    def _end_unstarted(
+        self, context: ExecutionContext, status: RunStatus, reason: str
+    ) -> None:
+        context.status = status.value
+        context.error = reason
+        for step in _steps_for(self.run_id, self.target_id):
+            step.status = RunStatus.SKIPPED.value
+        db.session.commit()
+        finish_run(self.run_id)
 
     def _record_target_error(
         self, context: ExecutionContext, error: ExecutionError
     ) -> None:
         db.session.rollback()
         context.status = RunStatus.FAILED.value
-        context.error = str(error)
+        context.error = error.message
+        context.error_category = error.category.value
         for step in _steps_for(self.run_id, self.target_id):
             if step.status == RunStatus.RUNNING.value:
                 step.status = RunStatus.FAILED.value
-                step.error = str(error)
+                step.error = error.message
+                step.error_category = error.category.value
                 step.finished_at = utcnow()
             elif step.status == RunStatus.PENDING.value:
-                _skip(step)
+                step.status = RunStatus.SKIPPED.value
+        record_event(
+            self.run_id,
+            "target_failed",
+            f"{error.category.value}: {error.message}",
+            target_id=self.target_id,
+            commit=False,
+        )
 
 
 def _steps_for(run_id: int, target_id: int) -> list[RunStep]:
@@ -156,63 +176,3 @@ def _steps_for(run_id: int, target_id: int) -> list[RunStep]:
             .order_by(RunStep.position)
         )
     )
-
-
-def _skip(step: RunStep) -> None:
-    step.status = RunStatus.SKIPPED.value
-    db.session.commit()
-
-
-def _add_time(step: RunStep) -> None:
-    context = db.session.scalar(
-        select(ExecutionContext).filter_by(run_id=step.run_id, target_id=step.target_id)
-    )
-    context.total_execution_time_ms += step.execution_time_ms or 0
-    db.session.commit()
-
-
-def _parameter_values(run: Run) -> dict[str, str]:
-    values = dict(run.parameters or {})
-    if run.secret_parameters:
-        values.update(json.loads(decrypt(run.secret_parameters)))
-    return values
-
-
-def _secrets(run, target, values: dict[str, str]) -> list[str]:
-    secret_names = {p.name for p in run.job.parameters if p.type == "secret"}
-    secrets = [values[name] for name in secret_names if values.get(name)]
-    if target.credential is not None:
-        secrets.append(target.credential.get_password())
-    return [s for s in secrets if s]
-
-
-def finish_run(run_id: int) -> None:
-    """Set the run's status once every target has finished."""
-    run = db.session.scalar(select(Run).filter_by(id=run_id).with_for_update())
-    statuses = [c.status for c in run.contexts]
-    if any(s not in FINISHED for s in statuses):
-        db.session.commit()
-        return
-
-    steps = run.steps
-    run.completed_steps = sum(s.status == RunStatus.SUCCEEDED.value for s in steps)
-    run.failed_steps = sum(
-        s.status in (RunStatus.FAILED.value, RunStatus.TIMED_OUT.value) for s in steps
-    )
-    run.status = _overall_status(statuses)
-    errors = [c.error for c in run.contexts if c.error]
-    run.error = "; ".join(errors) or None
-    run.finished_at = utcnow()
-    if run.started_at:
-        run.execution_time_ms = int(
-            (run.finished_at - run.started_at).total_seconds() * 1000
-        )
-    db.session.commit()
-    logger.info("run finished run_id=%s status=%s", run.id, run.status)
-
-
-def _overall_status(statuses: list[str]) -> str:
-    for status in (RunStatus.FAILED, RunStatus.TIMED_OUT, RunStatus.CANCELLED):
-        if status.value in statuses:
-            return status.value
-    return RunStatus.SUCCEEDED.value

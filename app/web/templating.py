@@ -9,7 +9,7 @@ def format_exit_code(code: int | None) -> str:
     """Show a Windows exit code in decimal and, when negative or large, in hex."""
     if code is None:
         return "-"
-    if -1000 < code < 1000 and code >= 0:
+    if 0 <= code < 1000:
         return str(code)
     return f"{code} (0x{code & 0xFFFFFFFF:08X})"
 
@@ -27,6 +27,9 @@ def format_duration(ms: int | None) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from app.execution.errors import guidance_for
+
+    app.jinja_env.filters["guidance"] = lambda category: guidance_for(category) or ""
     app.jinja_env.filters["exit_code"] = format_exit_code
     app.jinja_env.filters["time"] = format_time
     app.jinja_env.filters["duration"] = format_duration
