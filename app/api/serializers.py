@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from app.runs.models import Run, RunStep
+from app.execution.errors import guidance_for
+from app.runs.models import Run, RunEvent, RunStep
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -27,6 +28,10 @@ def run_json(run: Run, with_contexts: bool = False) -> dict:
         "total_steps": run.total_steps,
         "completed_steps": run.completed_steps,
         "failed_steps": run.failed_steps,
+        "warning_steps": run.warning_steps,
+        "cancel_requested_at": _iso(run.cancel_requested_at),
+        "parent_run_id": run.parent_run_id,
+        "origin": run.origin,
     }
     if with_contexts:
         data["contexts"] = [
@@ -39,7 +44,10 @@ def run_json(run: Run, with_contexts: bool = False) -> dict:
                 "connection_closed_at": _iso(c.connection_closed_at),
                 "commands_executed": c.commands_executed,
                 "total_execution_time_ms": c.total_execution_time_ms,
+                "shells_opened": c.shells_opened,
                 "error": c.error,
+                "error_category": c.error_category,
+                "guidance": guidance_for(c.error_category),
             }
             for c in run.contexts
         ]
@@ -58,12 +66,30 @@ def step_json(step: RunStep) -> dict:
         "exit_code_hex": None
         if exit_code is None
         else f"0x{exit_code & 0xFFFFFFFF:08X}",
-        "stdout": step.stdout
-        if not step.is_active
-        else "".join(c.text for c in step.chunks if c.stream == "stdout"),
+        "stdout": step.stdout,
+        "stdout_truncated": step.output_truncated,
+        "output_lossy": step.output_lossy,
         "stderr": step.stderr,
+        "records": [
+            {"stream": r.stream, "text": r.text}
+            for r in step.records
+            if r.stream != "progress"
+        ],
         "error": step.error,
+        "error_category": step.error_category,
+        "guidance": guidance_for(step.error_category),
+        "attempts": step.attempts,
         "started_at": _iso(step.started_at),
         "finished_at": _iso(step.finished_at),
         "execution_time_ms": step.execution_time_ms,
+    }
+
+
+def event_json(event: RunEvent) -> dict:
+    return {
+        "kind": event.kind,
+        "message": event.message,
+        "target_id": event.target_id,
+        "run_step_id": event.run_step_id,
+        "created_at": _iso(event.created_at),
     }

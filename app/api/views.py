@@ -1,6 +1,6 @@
 """JSON API: start runs and read them, with the same role checks as the pages."""
 
-from flask import jsonify, request, url_for
+from flask import Response, jsonify, request, stream_with_context, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from redis.exceptions import RedisError
@@ -8,12 +8,20 @@ from sqlalchemy import select
 from wtforms import ValidationError
 
 from app.api.blueprint import bp
-from app.api.serializers import run_json, step_json
+from app.api.serializers import event_json, run_json, step_json
 from app.auth.decorators import operator_required, viewer_required
 from app.extensions import csrf, db
 from app.jobs.models import Job
 from app.runs.models import Run, RunStep
-from app.runs.services import RunRequestError, start_run
+from app.runs.output import iter_output
+from app.runs.services import (
+    RunRequestError,
+    RunStateError,
+    cancel_run,
+    rerun,
+    resume,
+    start_run,
+)
 from app.targets.models import Target
 
 MAX_PER_PAGE = 100
@@ -120,3 +128,58 @@ def get_run_steps(run_id: int):
         .order_by(RunStep.target_id, RunStep.position)
     )
     return jsonify(steps=[step_json(s) for s in steps])
+
+
+@bp.delete("/runs/<int:run_id>")
+@operator_required
+def cancel_run_api(run_id: int):
+    run = db.get_or_404(Run, run_id)
+    try:
+        cancel_run(run, current_user)
+    except RunStateError as exc:
+        return jsonify(error=str(exc)), 409
+    return jsonify(run_json(run, with_contexts=True)), 202
+
+
+@bp.post("/runs/<int:run_id>/rerun")
+@operator_required
+def rerun_api(run_id: int):
+    return _follow_up(run_id, rerun)
+
+
+@bp.post("/runs/<int:run_id>/resume")
+@operator_required
+def resume_api(run_id: int):
+    return _follow_up(run_id, resume)
+
+
+def _follow_up(run_id: int, action):
+    run = db.get_or_404(Run, run_id)
+    try:
+        new = action(run, current_user)
+    except RunStateError as exc:
+        return jsonify(error=str(exc)), 409
+    except RedisError:
+        return jsonify(error="the job queue is unreachable; try again later"), 503
+    url = url_for("runs.show", run_id=new.id, _external=True)
+    return jsonify(id=new.id, url=url, status=new.status, parent_run_id=run.id), 201
+
+
+@bp.get("/runs/<int:run_id>/events")
+@viewer_required
+def get_run_events(run_id: int):
+    run = db.get_or_404(Run, run_id)
+    return jsonify(events=[event_json(e) for e in run.events])
+
+
+@bp.get("/runs/<int:run_id>/steps/<int:step_id>/output")
+@viewer_required
+def get_step_output(run_id: int, step_id: int):
+    step = db.first_or_404(select(RunStep).filter_by(id=step_id, run_id=run_id))
+    stream = request.args.get("stream")
+    if stream not in (None, "stdout", "stderr"):
+        return jsonify(error="stream must be stdout or stderr"), 400
+    return Response(
+        stream_with_context(iter_output(step.id, stream)),
+        mimetype="text/plain; charset=utf-8",
+    )

@@ -3,12 +3,12 @@
 import json
 import logging
 import uuid
-from datetime import UTC, datetime
 
 from redis.exceptions import RedisError
 
 from app import audit
 from app.auth.models import User
+from app.clock import utcnow
 from app.credentials.crypto import encrypt
 from app.execution.queues import enqueue_target
 from app.extensions import db
@@ -26,10 +26,6 @@ class RunRequestError(ValueError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
         self.errors = errors
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def start_run(
@@ -100,17 +96,142 @@ def _enqueue(run: Run) -> None:
 
     try:
         for context in run.contexts:
-            enqueue_target(run.id, context.target_id, run.priority, context.rq_job_id)
+            enqueue_target(
+                run.id,
+                context.target_id,
+                run.priority,
+                context.rq_job_id,
+                run.job.run_timeout_sec,
+            )
     except RedisError as exc:
-        logger.exception("enqueue failed run_id=%s", run.id)
-        _fail_unqueued(run, f"the job queue is unreachable: {exc}")
-        raise
+        # The run stays queued in the database; the reaper enqueues it again
+        # once Redis answers, so the request is not lost.
+        from app.execution.events import record_event
+
+        logger.warning("enqueue failed run_id=%s: %s", run.id, exc)
+        record_event(
+            run.id,
+            "queue_unreachable",
+            "Redis did not answer; the run is sent to the workers when it does",
+        )
+        return
     logger.info("run queued run_id=%s targets=%d", run.id, len(run.contexts))
 
 
-def _fail_unqueued(run: Run, reason: str) -> None:
-    db.session.rollback()
-    run.status = RunStatus.FAILED.value
-    run.error = reason
-    run.finished_at = utcnow()
+class RunStateError(ValueError):
+    """The run is not in a state that allows the requested action."""
+
+
+def cancel_run(run: Run, user: User) -> Run:
+    """Request the cancel of an active run.
+
+    Targets still waiting in the queue end at once; a worker running a target
+    sees the request within a second or two, stops the remote command and
+    records "cancel_confirmed".
+    """
+    from app.execution.events import record_event
+    from app.execution.finish import finish_run
+
+    if not run.is_active:
+        raise RunStateError(f"run {run.id} already ended as {run.status}")
+    if run.cancel_requested_at is None:
+        run.cancel_requested_at = utcnow()
+        run.cancel_requested_by = user
+        record_event(
+            run.id,
+            "cancel_requested",
+            f"cancel requested by {user.username}",
+            commit=False,
+        )
+        audit.record("run_cancel_requested", run)
+    for context in run.contexts:
+        if context.status in (RunStatus.PENDING.value, RunStatus.QUEUED.value):
+            _cancel_queued(context)
     db.session.commit()
+    finish_run(run.id)
+    return run
+
+
+def _cancel_queued(context: ExecutionContext) -> None:
+    from app.execution.events import record_event
+    from app.execution.queues import cancel_queued_job
+
+    context.status = RunStatus.CANCELLED.value
+    context.error = "cancelled before it started"
+    context.error_category = "cancelled"
+    for step in context.run.steps:
+        if step.target_id == context.target_id and step.is_active:
+            step.status = RunStatus.SKIPPED.value
+    if context.rq_job_id:
+        cancel_queued_job(context.rq_job_id)
+    record_event(
+        context.run_id,
+        "cancel_confirmed",
+        "removed from the queue before it started",
+        target_id=context.target_id,
+        commit=False,
+    )
+
+
+def rerun(run: Run, user: User) -> Run:
+    """Start a new run of the same job, targets, parameters and priority."""
+    return _follow_up(run, user, origin="rerun")
+
+
+def resume(run: Run, user: User) -> Run:
+    """Start a new run that skips the steps which succeeded in ``run``."""
+    if run.is_active:
+        raise RunStateError(f"run {run.id} is still {run.status}; wait or cancel it")
+    if run.status == RunStatus.SUCCEEDED.value:
+        raise RunStateError(f"run {run.id} succeeded; there is nothing to resume")
+    return _follow_up(run, user, origin="resume")
+
+
+def _follow_up(run: Run, user: User, origin: str) -> Run:
+    job = run.job
+    changed = {s.id for s in job.steps} != {
+        s.job_step_id for s in run.steps if s.job_step_id
+    }
+    if origin == "resume" and changed:
+        raise RunStateError(
+            f"job {job.name} changed since run {run.id}; start a new run instead"
+        )
+    new = Run(
+        job=job,
+        priority=run.priority,
+        requested_by=user,
+        parameters=dict(run.parameters or {}),
+        secret_parameters=run.secret_parameters,
+        targets=list(run.targets),
+        total_steps=len(job.steps) * len(run.targets),
+        parent_run_id=run.id,
+        origin=origin,
+    )
+    done = {
+        (s.target_id, s.job_step_id)
+        for s in run.steps
+        if s.status
+        in (RunStatus.SUCCEEDED.value, RunStatus.SUCCEEDED_WITH_WARNINGS.value)
+    }
+    for target in new.targets:
+        new.contexts.append(ExecutionContext(target=target))
+        for step in job.steps:
+            skipped = origin == "resume" and (target.id, step.id) in done
+            new.steps.append(
+                RunStep(
+                    target=target,
+                    job_step=step,
+                    position=step.position,
+                    name=step.name,
+                    status=RunStatus.SKIPPED.value
+                    if skipped
+                    else RunStatus.PENDING.value,
+                    error=f"succeeded in run {run.id}" if skipped else None,
+                )
+            )
+    db.session.add(new)
+    db.session.flush()
+    audit.record(f"run_{origin}", new, parent_run_id=run.id)
+    db.session.commit()
+    _enqueue(new)
+    return new

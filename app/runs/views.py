@@ -1,4 +1,13 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 from redis.exceptions import RedisError
 from sqlalchemy import select
@@ -8,8 +17,16 @@ from app.extensions import db
 from app.jobs.models import Job
 from app.runs.blueprint import bp
 from app.runs.forms import build_run_form, parameter_fields, raw_parameter_values
-from app.runs.models import Run
-from app.runs.services import RunRequestError, start_run
+from app.runs.models import Run, RunStep
+from app.runs.output import iter_output
+from app.runs.services import (
+    RunRequestError,
+    RunStateError,
+    cancel_run,
+    rerun,
+    resume,
+    start_run,
+)
 from app.targets.models import Target
 
 
@@ -87,3 +104,53 @@ def _attach_errors(form, errors: dict[str, str]) -> None:
             flash(message, "error")
         else:
             field.errors = [*field.errors, message]
+
+
+@bp.post("/runs/<int:run_id>/cancel")
+@operator_required
+def cancel(run_id: int):
+    run = db.get_or_404(Run, run_id)
+    try:
+        cancel_run(run, current_user)
+    except RunStateError as exc:
+        flash(str(exc), "error")
+    if request.headers.get("HX-Request"):
+        return render_template("runs/_run.html", run=run)
+    return redirect(url_for("runs.show", run_id=run.id))
+
+
+@bp.post("/runs/<int:run_id>/rerun")
+@operator_required
+def rerun_view(run_id: int):
+    return _follow_up(run_id, rerun)
+
+
+@bp.post("/runs/<int:run_id>/resume")
+@operator_required
+def resume_view(run_id: int):
+    return _follow_up(run_id, resume)
+
+
+def _follow_up(run_id: int, action):
+    run = db.get_or_404(Run, run_id)
+    try:
+        new = action(run, current_user)
+    except RunStateError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("runs.show", run_id=run.id))
+    except RedisError:
+        flash("The job queue is unreachable; the run was recorded as failed.", "error")
+        return redirect(url_for("runs.show", run_id=run.id))
+    return redirect(url_for("runs.show", run_id=new.id))
+
+
+@bp.get("/runs/<int:run_id>/steps/<int:step_id>/output.txt")
+@viewer_required
+def download_output(run_id: int, step_id: int):
+    step = db.first_or_404(select(RunStep).filter_by(id=step_id, run_id=run_id))
+    filename = f"run-{run_id}-{step.target.name}-step-{step.position}.txt"
+    return Response(
+        stream_with_context(iter_output(step.id)),
+        mimetype="text/plain; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
