@@ -78,6 +78,12 @@ def settings_env(services) -> dict[str, str]:
         **services,
         "SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
         "CREDENTIAL_KEY": Fernet.generate_key().decode(),
+        # Short recovery and retry timings keep the tests fast.
+        "HEARTBEAT_SECONDS": "1",
+        "HEARTBEAT_TIMEOUT_SECONDS": "6",
+        "REAPER_INTERVAL_SECONDS": "1",
+        "RETRY_BASE_SECONDS": "0.05",
+        "RETRY_MAX_SECONDS": "0.2",
     }
 
 

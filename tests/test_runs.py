@@ -110,9 +110,10 @@ def test_wrong_password_fails_with_auth_error(
     run = wait_for_run(start_run_from_form(client, job, target))
 
     assert run.status == "failed"
-    assert run.contexts[0].error.startswith("authentication:")
+    assert run.contexts[0].error_category == "authentication"
     assert "rejected the user name or password" in run.error
-    assert run.steps[0].status == "skipped"
+    assert run.steps[0].status == "failed"
+    assert run.steps[0].error_category == "authentication"
     assert "not-the-password" not in run.error
 
 

@@ -142,22 +142,96 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def _children(pid: int) -> list[int]:
+    children = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(entry.name))
+    return children
+
+
+class WorkerProcess:
+    """A `python worker.py` process, started again when a test killed it."""
+
+    def __init__(self, env: dict[str, str], log: Path, name: str) -> None:
+        self.env = env
+        self.log = log
+        self.name = name
+        self.process: subprocess.Popen | None = None
+
+    def ensure_running(self) -> "WorkerProcess":
+        if self.process is None or self.process.poll() is not None:
+            with open(self.log, "ab") as output:
+                self.process = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "worker.py",
+                        "--name",
+                        f"{self.name}-{time.time_ns()}",
+                    ],
+                    cwd=ROOT,
+                    env=self.env,
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+        return self
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def log_text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its work horses, as a machine crash would.
+
+        RQ starts each work horse in a session of its own, so the horses are
+        found by their parent process id.
+        """
+        horses = _children(self.process.pid)
+        os.killpg(self.process.pid, signal.SIGKILL)
+        for pid in horses:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            _stop(self.process)
+
+
 @pytest.fixture(scope="session")
-def worker(app, settings_env, tmp_path_factory):
-    """A real `python worker.py` process on the test database and Redis index."""
-    log = tmp_path_factory.mktemp("worker") / "worker.log"
+def worker_pool(app, settings_env, tmp_path_factory):
+    """Real worker processes on the test database and Redis index, by name."""
+    folder = tmp_path_factory.mktemp("workers")
     env = {**os.environ, **settings_env, "PYTHONUNBUFFERED": "1"}
-    with open(log, "wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "worker.py", "--name", f"test-{os.getpid()}"],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    yield process
-    _stop(process)
+    workers: dict[str, WorkerProcess] = {}
+
+    def get(name: str = "main") -> WorkerProcess:
+        if name not in workers:
+            workers[name] = WorkerProcess(env, folder / f"{name}.log", name)
+        return workers[name].ensure_running()
+
+    get.workers = workers
+    yield get
+    for process in workers.values():
+        process.stop()
+
+
+@pytest.fixture
+def worker(worker_pool) -> WorkerProcess:
+    """The main worker process, running."""
+    return worker_pool("main")
 
 
 def free_port() -> int:
