@@ -45,7 +45,11 @@ def protocol_for(target: Target) -> Iterator[Protocol]:
                 server_cert_validation="validate"
                 if target.validate_certificate
                 else "ignore",
-                ca_trust_path=ca_path or "legacy_requests",
+                # Explicit CA and proxy settings: the worker's environment
+                # (REQUESTS_CA_BUNDLE, HTTPS_PROXY) must not change how a
+                # target is reached.
+                ca_trust_path=ca_path,
+                proxy=None,
                 operation_timeout_sec=target.operation_timeout_sec,
                 read_timeout_sec=target.read_timeout_sec,
             )

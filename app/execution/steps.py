@@ -182,7 +182,10 @@ class StepExecutor:
             step.status = step_status(
                 result.exit_code, job_step.success_codes, warnings
             )
-            if step.status == RunStatus.FAILED.value:
+            if step.status == RunStatus.FAILED.value and _out_of_memory(records):
+                step.error = "the host stopped the command at its memory limit"
+                step.error_category = Category.RESOURCE_LIMIT.value
+            elif step.status == RunStatus.FAILED.value:
                 step.error = (
                     f"exit code {result.exit_code} is not a success code "
                     f"({job_step.success_codes})"
@@ -216,6 +219,12 @@ class StepExecutor:
             target_id=self.context.target_id,
             run_step_id=step.id,
         )
+
+
+def _out_of_memory(records) -> bool:
+    return any(
+        r.stream == "error" and "OutOfMemoryException" in r.text for r in records
+    )
 
 
 def _unknown_outcome(error: ExecutionError) -> ExecutionError:

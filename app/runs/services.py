@@ -39,6 +39,19 @@ def start_run(
 
     Raises RunRequestError with a message per invalid field.
     """
+    run = create_run(job, targets, raw_values, priority, user)
+    _enqueue(run)
+    return run
+
+
+def create_run(
+    job: Job,
+    targets: list[Target],
+    raw_values: dict,
+    priority: str,
+    user: User,
+) -> Run:
+    """Validate a run request and store the run with its steps, not enqueued."""
     values, errors = validate_values(job, raw_values)
     if not targets:
         errors["targets"] = "choose at least one target"
@@ -48,10 +61,7 @@ def start_run(
         errors["job"] = f"job {job.name} has no steps; add a step first"
     if errors:
         raise RunRequestError(errors)
-
-    run = _store_run(job, targets, values, priority, user)
-    _enqueue(run)
-    return run
+    return _store_run(job, targets, values, priority, user)
 
 
 def _store_run(job, targets, values, priority, user) -> Run:
