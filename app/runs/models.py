@@ -119,7 +119,7 @@ class RunStep(db.Model):
     position: Mapped[int]
     name: Mapped[str] = mapped_column(String(120))
     status: Mapped[str] = mapped_column(String(32), default=RunStatus.PENDING.value)
-    # Windows exit codes are 32-bit, unsigned in some replies: BIGINT holds both.
+    # Windows exit codes are 32-bit, unsigned in some replies, and BIGINT stores both.
     exit_code: Mapped[int | None] = mapped_column(BigInteger)
     stdout: Mapped[str] = mapped_column(Text, default="")
     stderr: Mapped[str] = mapped_column(Text, default="")

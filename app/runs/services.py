@@ -115,7 +115,7 @@ def _enqueue(run: Run) -> None:
             )
     except RedisError as exc:
         # The run stays queued in the database; the reaper enqueues it again
-        # once Redis answers, so the request is not lost.
+        # once Redis responds again, so the request is not lost.
         from app.execution.events import record_event
 
         logger.warning("enqueue failed run_id=%s: %s", run.id, exc)
@@ -135,8 +135,8 @@ class RunStateError(ValueError):
 def cancel_run(run: Run, user: User) -> Run:
     """Request the cancel of an active run.
 
-    Targets still waiting in the queue end at once; a worker running a target
-    sees the request within a second or two, stops the remote command and
+    Targets still waiting in the queue end at once. A worker running a target
+    detects the request within a second or two, stops the remote command and
     records "cancel_confirmed".
     """
     from app.execution.events import record_event
