@@ -14,7 +14,7 @@ import psycopg2
 import pytest
 from cryptography.fernet import Fernet
 from redis import Redis
-from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from app import create_app
 from app.config import load_settings
@@ -107,10 +107,23 @@ def _clean_state(request):
     application = request.getfixturevalue("app")
     with application.app_context():
         db.session.remove()
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        db.session.commit()
         application.extensions["redis"].flushdb()
+        _delete_all_rows()
+
+
+def _delete_all_rows() -> None:
+    # DELETE rather than TRUNCATE: TRUNCATE's exclusive table locks deadlock
+    # with the reapers of the worker processes, which keep reading the tables.
+    for attempt in range(5):
+        try:
+            for table in reversed(db.metadata.sorted_tables):
+                db.session.execute(table.delete())
+            db.session.commit()
+            return
+        except OperationalError:
+            db.session.rollback()
+            if attempt == 4:
+                raise
 
 
 @pytest.fixture

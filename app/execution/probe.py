@@ -22,17 +22,24 @@ def test_connection(target: Target) -> str:
             shell = RemoteShell(protocol, target.codepage)
             try:
                 shell.open()
+                deadline = started + target.read_timeout_sec
                 result = shell.run(
                     PROBE_COMMAND,
                     [],
                     lambda stream, data: output.append(data),
-                    deadline=started + target.read_timeout_sec,
+                    lambda: "timed_out" if time.monotonic() > deadline else None,
                 )
             finally:
                 shell.close()
     except Exception as exc:
         raise classify(exc, target) from exc
 
+    if result.stopped:
+        raise ExecutionError(
+            Category.TIMEOUT,
+            f"{PROBE_COMMAND} on {target.name} did not finish within "
+            f"{target.read_timeout_sec} s",
+        )
     if result.exit_code != 0:
         raise ExecutionError(
             Category.SCRIPT,
