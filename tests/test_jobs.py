@@ -22,17 +22,33 @@ def job_form(client, name="deploy", steps=None, parameters=(), **extra) -> dict:
     """Return form data for a job, with one row per step and parameter dict."""
     if steps is None:
         steps = [{"name": "hello", "script": "Write-Output 'hello'"}]
-    data = {"csrf_token": csrf_token(client), "name": name, "description": ""}
+    data = {
+        "csrf_token": csrf_token(client),
+        "name": name,
+        "description": "",
+        "run_timeout_sec": "3600",
+        "max_concurrent_runs": "",
+    }
     for index, step in enumerate(steps):
         row = {
             "position": str(index + 1),
             "kind": "powershell",
             "timeout_sec": "60",
+            "success_codes": "0",
+            "stop_on_error": "y",
+            "on_failure": "stop",
             **step,
         }
         data.update({f"steps-{index}-{key}": value for key, value in row.items()})
     for index, parameter in enumerate(parameters):
-        row = {"position": str(index + 1), "type": "string", **parameter}
+        row = {
+            "position": str(index + 1),
+            "type": "string",
+            "pattern": "",
+            "minimum": "",
+            "maximum": "",
+            **parameter,
+        }
         data.update({f"parameters-{index}-{key}": value for key, value in row.items()})
     data.update(extra)
     return data
@@ -40,6 +56,15 @@ def job_form(client, name="deploy", steps=None, parameters=(), **extra) -> dict:
 
 def post_job(client, url="/jobs/new", **kwargs):
     return client.post(url, data=job_form(client, **kwargs))
+
+
+def input_tag(page: str, name: str) -> str:
+    """Return the <input> or <select> element named ``name`` on ``page``."""
+    match = re.search(
+        rf'<(input|select)[^>]* name="{name}"[^>]*>.*?(</select>|$)', page, re.M
+    )
+    assert match, f"no field {name} on the page"
+    return match.group(0)
 
 
 def audit_actions() -> list[str]:
@@ -316,6 +341,394 @@ def test_invalid_steps_rejected(client, login, steps, message):
     assert response.status_code == 422
     assert message in response.text
     assert db.session.scalar(select(Job)) is None
+
+
+def test_new_job_fields_saved(client, login):
+    login("operator")
+    data = job_form(
+        client,
+        steps=[
+            {
+                "name": "install",
+                "script": "msiexec /i app.msi /qn",
+                "success_codes": " 0,3010 ",
+                "on_failure": "continue",
+                "safe_to_retry": "y",
+            },
+            {"name": "clean", "script": "Remove-Item C:\\temp\\app", "always_run": "y"},
+        ],
+        parameters=[
+            {
+                "name": "site",
+                "pattern": "[a-z]+",
+                "minimum": "2",
+                "maximum": "8",
+                "default": "web",
+            },
+            {"name": "count", "type": "integer", "minimum": "-1", "maximum": "10"},
+        ],
+        run_timeout_sec="900",
+        max_concurrent_runs="2",
+        allow_parallel_on_target="y",
+    )
+    # A browser sends no field for an unchecked box.
+    del data["steps-0-stop_on_error"]
+
+    response = client.post("/jobs/new", data=data)
+
+    assert response.status_code == 302
+    job = db.session.scalar(select(Job))
+    assert job.run_timeout_sec == 900
+    assert job.max_concurrent_runs == 2
+    assert job.allow_parallel_on_target is True
+    install, clean = job.steps
+    assert install.success_codes == "0,3010"
+    assert install.stop_on_error is False
+    assert install.on_failure == "continue"
+    assert install.always_run is False
+    assert install.safe_to_retry is True
+    assert clean.success_codes == "0"
+    assert clean.stop_on_error is True
+    assert clean.on_failure == "stop"
+    assert clean.always_run is True
+    assert clean.safe_to_retry is False
+    site, count = job.parameters
+    assert (site.pattern, site.minimum, site.maximum) == ("[a-z]+", 2, 8)
+    assert site.default == "web"
+    assert (count.pattern, count.minimum, count.maximum) == (None, -1, 10)
+
+
+def test_job_defaults_when_fields_empty(client, login):
+    login("operator")
+
+    response = post_job(client, parameters=[{"name": "site"}])
+
+    assert response.status_code == 302
+    job = db.session.scalar(select(Job))
+    assert job.run_timeout_sec == 3600
+    assert job.max_concurrent_runs is None
+    assert job.allow_parallel_on_target is False
+    assert job.steps[0].success_codes == "0"
+    assert job.steps[0].stop_on_error is True
+    parameter = job.parameters[0]
+    assert (parameter.pattern, parameter.minimum, parameter.maximum) == (
+        None,
+        None,
+        None,
+    )
+
+
+def test_new_form_shows_step_defaults(client, login):
+    login("operator")
+
+    page = client.get("/jobs/new").text
+
+    assert 'value="3600"' in input_tag(page, "run_timeout_sec")
+    assert 'value=""' in input_tag(page, "max_concurrent_runs")
+    assert "checked" not in input_tag(page, "allow_parallel_on_target")
+    assert 'value="0"' in input_tag(page, "steps-0-success_codes")
+    assert "checked" in input_tag(page, "steps-0-stop_on_error")
+    assert "checked" not in input_tag(page, "steps-0-always_run")
+    assert "checked" not in input_tag(page, "steps-0-safe_to_retry")
+    assert '<option selected value="stop">' in input_tag(page, "steps-0-on_failure")
+    assert "clean-up step: runs even after a failure" in page
+    assert "may run again if the connection breaks mid-command" in page
+    assert "so an error record fails the step" in page
+
+
+def test_show_page_lists_limits_and_policies(client, login, make_job):
+    login("viewer")
+    job = make_job(
+        ["Write-Output 1", "Write-Output 2"],
+        parameters=[
+            {"name": "site", "type": "string", "pattern": "^w", "minimum": 2},
+            {"name": "count", "type": "integer", "minimum": 1, "maximum": 9},
+            {"name": "note", "type": "text", "maximum": 40},
+        ],
+    )
+    job.run_timeout_sec = 900
+    job.max_concurrent_runs = 3
+    job.allow_parallel_on_target = True
+    first, second = job.steps
+    first.success_codes = "0,3010"
+    first.stop_on_error = False
+    first.on_failure = "continue"
+    second.always_run = True
+    second.safe_to_retry = True
+    db.session.commit()
+
+    page = client.get(f"/jobs/{job.id}").text
+
+    assert "<dt>Run timeout</dt><dd>900 s per target</dd>" in page
+    assert "<dt>Concurrent runs</dt><dd>at most 3 at once</dd>" in page
+    assert "<dt>Parallel runs on a target</dt><dd>allowed</dd>" in page
+    assert "success codes <code>0,3010</code>" in page
+    assert "non-terminating errors do not stop the step" in page
+    assert "on failure: continue with the next step" in page
+    assert "<li>stop on error</li>" in page
+    assert "on failure: skip the remaining steps" in page
+    assert "<li>always runs</li>" in page
+    assert "<li>safe to retry</li>" in page
+    assert "<td><code>^w</code></td>" in page
+    assert "<td>length at least 2</td>" in page
+    assert "<td>1 to 9</td>" in page
+    assert "<td>length at most 40</td>" in page
+
+
+def test_show_page_without_job_limits(client, login, make_job):
+    login("viewer")
+    job = make_job(["Write-Output 1"])
+
+    page = client.get(f"/jobs/{job.id}").text
+
+    assert "<dt>Run timeout</dt><dd>3600 s per target</dd>" in page
+    assert "<dt>Concurrent runs</dt><dd>no limit</dd>" in page
+    assert "the target&#39;s concurrent runs limit applies" in page
+    assert "<li>safe to retry</li>" not in page
+
+
+def test_edit_form_shows_saved_options(client, login, make_job):
+    login("operator")
+    job = make_job(
+        ["Write-Output 1"],
+        parameters=[
+            {"name": "site", "type": "string", "pattern": "^w", "minimum": 2},
+        ],
+    )
+    job.max_concurrent_runs = 4
+    step = job.steps[0]
+    step.success_codes = "0..3"
+    step.stop_on_error = False
+    step.on_failure = "continue"
+    step.safe_to_retry = True
+    db.session.commit()
+
+    page = client.get(f"/jobs/{job.id}/edit").text
+
+    assert 'value="4"' in input_tag(page, "max_concurrent_runs")
+    assert 'value="0..3"' in input_tag(page, "steps-0-success_codes")
+    assert "checked" not in input_tag(page, "steps-0-stop_on_error")
+    assert "checked" in input_tag(page, "steps-0-safe_to_retry")
+    on_failure = input_tag(page, "steps-0-on_failure")
+    assert '<option selected value="continue">' in on_failure
+    assert 'value="^w"' in input_tag(page, "parameters-0-pattern")
+    assert 'value="2"' in input_tag(page, "parameters-0-minimum")
+    assert 'value=""' in input_tag(page, "parameters-0-maximum")
+
+
+def test_edit_changes_and_clears_options(client, login, make_job):
+    login("operator")
+    job = make_job(
+        ["Write-Output 1"],
+        name="build",
+        parameters=[
+            {"name": "site", "type": "string", "pattern": "^w", "maximum": 9},
+        ],
+    )
+    job.max_concurrent_runs = 4
+    job.steps[0].always_run = True
+    db.session.commit()
+    step_id = job.steps[0].id
+
+    data = job_form(
+        client,
+        name="build",
+        steps=[
+            {
+                "step_id": str(step_id),
+                "name": "one",
+                "script": "1",
+                "success_codes": "0,1",
+            }
+        ],
+        parameters=[{"name": "site", "minimum": "1"}],
+        run_timeout_sec="120",
+    )
+    response = client.post(f"/jobs/{job.id}/edit", data=data)
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert job.run_timeout_sec == 120
+    assert job.max_concurrent_runs is None
+    assert job.steps[0].id == step_id
+    assert job.steps[0].success_codes == "0,1"
+    assert job.steps[0].always_run is False
+    site = job.parameters[0]
+    assert (site.pattern, site.minimum, site.maximum) == (None, 1, None)
+
+
+def test_success_codes_error_on_its_row(client, login):
+    login("operator")
+
+    response = post_job(
+        client,
+        steps=[
+            {"name": "good", "script": "1"},
+            {"name": "bad", "script": "2", "success_codes": "0,ok"},
+        ],
+    )
+
+    assert response.status_code == 422
+    second_row = response.text.split("<legend>Step 2</legend>")[1]
+    assert re.search(
+        r'name="steps-1-success_codes"[^>]*>\s*<small class="hint">[^<]*</small>'
+        r'\s*<small class="error">Invalid success codes: &#39;ok&#39; is not an '
+        r"exit code",
+        second_row,
+    )
+    first_row = response.text.split("<legend>Step 2</legend>")[0]
+    assert "Invalid success codes" not in first_row
+
+
+@pytest.mark.parametrize(
+    ("step", "message"),
+    [
+        ({"success_codes": "ok"}, "Invalid success codes: &#39;ok&#39; is not an"),
+        ({"success_codes": ""}, "Invalid success codes: give at least one exit"),
+        ({"success_codes": " , "}, "Invalid success codes: give at least one exit"),
+        ({"success_codes": "5..1"}, "range &#39;5..1&#39; runs backwards"),
+        ({"success_codes": "4294967296"}, "outside the 32-bit range of exit codes"),
+        ({"success_codes": "0," * 101}, "Enter at most 200 characters."),
+        ({"on_failure": "retry"}, "Not a valid choice"),
+        ({"timeout_sec": "2147483648"}, "Enter a timeout of at most 2147483647"),
+    ],
+)
+def test_invalid_step_options_rejected(client, login, step, message):
+    login("operator")
+
+    response = post_job(client, steps=[{"name": "x", "script": "1", **step}])
+
+    assert response.status_code == 422
+    assert message in response.text
+    assert db.session.scalar(select(Job)) is None
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"run_timeout_sec": "0"}, "run timeout as a whole number of seconds from 1"),
+        ({"run_timeout_sec": ""}, "This field is required."),
+        ({"run_timeout_sec": "2147483648"}, "seconds from 1 to 2147483647"),
+        ({"max_concurrent_runs": "0"}, "Enter a whole number of 1 or more"),
+        ({"max_concurrent_runs": "-2"}, "Enter a whole number of 1 or more"),
+        ({"max_concurrent_runs": "two"}, "Not a valid integer value."),
+    ],
+)
+def test_invalid_job_limits_rejected(client, login, fields, message):
+    login("operator")
+
+    response = post_job(client, **fields)
+
+    assert response.status_code == 422
+    assert message in response.text
+    assert db.session.scalar(select(Job)) is None
+
+
+@pytest.mark.parametrize(
+    ("parameter", "message"),
+    [
+        (
+            {"pattern": "([a-z]+"},
+            "Invalid regular expression: missing ), unterminated subpattern at "
+            "position 0.",
+        ),
+        ({"pattern": "[z-a]"}, "Invalid regular expression: bad character range"),
+        ({"pattern": "a" * 501}, "Enter a pattern of at most 500 characters."),
+        (
+            {"minimum": "5", "maximum": "3"},
+            "The minimum (5) is above the maximum (3): lower the minimum or raise "
+            "the maximum.",
+        ),
+        (
+            {"type": "integer", "minimum": "10", "maximum": "-10"},
+            "The minimum (10) is above the maximum (-10)",
+        ),
+        (
+            {"type": "integer", "minimum": "1", "maximum": "5", "default": "7"},
+            "Invalid default: p must be at most 5.",
+        ),
+        (
+            {"type": "integer", "minimum": "3", "default": "2"},
+            "Invalid default: p must be at least 3.",
+        ),
+        (
+            {"minimum": "4", "default": "abc"},
+            "Invalid default: p must be at least 4 characters.",
+        ),
+        (
+            {"type": "text", "maximum": "2", "default": "abc"},
+            "Invalid default: p must be at most 2 characters.",
+        ),
+        (
+            {"pattern": "[a-z]+", "default": "abc1"},
+            "Invalid default: p does not match the pattern [a-z]+.",
+        ),
+        (
+            {"type": "boolean", "pattern": "true"},
+            "not to type boolean: clear the pattern",
+        ),
+        (
+            {"type": "integer", "pattern": "[0-9]+"},
+            "not to type integer: clear the pattern",
+        ),
+        (
+            {"type": "choice", "choices": "a\nb", "pattern": "a"},
+            "not to type choice: clear the pattern",
+        ),
+        ({"type": "boolean", "minimum": "0"}, "not to type boolean: clear the minimum"),
+        (
+            {"type": "choice", "choices": "a\nb", "maximum": "1"},
+            "not to type choice: clear the maximum",
+        ),
+        (
+            {"maximum": "-1"},
+            "The maximum of a string parameter is a length: enter 0 or more.",
+        ),
+        (
+            {"type": "secret", "minimum": "-1"},
+            "The minimum of a secret parameter is a length",
+        ),
+        ({"minimum": "two"}, "Not a valid integer value."),
+        (
+            {"type": "integer", "maximum": str(2**63)},
+            "Enter a maximum between -9223372036854775807 and 9223372036854775807.",
+        ),
+    ],
+)
+def test_invalid_parameter_limits_rejected(client, login, parameter, message):
+    login("operator")
+
+    response = post_job(client, parameters=[{"name": "p", **parameter}])
+
+    assert response.status_code == 422
+    assert message in response.text
+    assert db.session.scalar(select(Job)) is None
+
+
+def test_row_with_only_limits_needs_name(client, login):
+    login("operator")
+
+    response = post_job(client, parameters=[{"name": "", "minimum": "1"}])
+
+    assert response.status_code == 422
+    assert "Enter a parameter name." in response.text
+
+
+def test_default_within_limits_accepted(client, login):
+    login("operator")
+
+    response = post_job(
+        client,
+        parameters=[
+            {"name": "code", "pattern": "[A-Z]{3}", "minimum": "3", "default": "ABC"},
+            {"name": "n", "type": "integer", "minimum": "0", "default": " 0 "},
+        ],
+    )
+
+    assert response.status_code == 302
+    code, count = db.session.scalar(select(Job)).parameters
+    assert code.default == "ABC"
+    assert count.default == "0"
 
 
 def test_duplicate_job_name_rejected(client, login, make_job):

@@ -49,6 +49,7 @@ def target_form(client, **fields) -> dict:
         "operation_timeout_sec": "20",
         "read_timeout_sec": "30",
         "group": "web",
+        "max_concurrent_runs": "1",
         "credential_id": "0",
         **fields,
     }
@@ -153,6 +154,52 @@ def test_admin_creates_target(client, login):
     assert [e.object_id for e in audit_events("target_created")] == [target.id]
 
 
+def test_concurrent_runs_saved_and_shown(client, login):
+    login("admin")
+
+    response = post_target(client, max_concurrent_runs="3")
+
+    assert response.status_code == 302
+    target = db.session.scalar(select(Target))
+    assert target.max_concurrent_runs == 3
+    page = client.get(f"/targets/{target.id}").text
+    assert "<dt>Concurrent runs</dt><dd>at most 3 at once" in page
+    assert [
+        e.detail["max_concurrent_runs"] for e in audit_events("target_created")
+    ] == [3]
+
+
+def test_concurrent_runs_default_and_hint(client, login):
+    login("admin")
+
+    page = client.get("/targets/new").text
+
+    field = re.search(r'<input[^>]* name="max_concurrent_runs"[^>]*>', page)
+    assert field
+    assert 'value="1"' in field.group(0)
+    assert "Windows allows a limited number of shells per user" in page
+
+
+def test_edit_changes_concurrent_runs(client, login, make_target):
+    login("admin")
+    target = make_target(name="win01")
+    edit_url = f"/targets/{target.id}/edit"
+
+    form = client.get(edit_url).text
+    response = post_target(
+        client,
+        edit_url,
+        name="win01",
+        max_concurrent_runs="2",
+        credential_id=str(target.credential_id),
+    )
+
+    assert re.search(r'name="max_concurrent_runs"[^>]*value="1"', form)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert target.max_concurrent_runs == 2
+
+
 def test_empty_port_follows_transport(client, login):
     login("admin")
 
@@ -207,6 +254,10 @@ def test_admin_edits_target(client, login, make_target):
         ({"codepage": "1251"}, "Not a valid choice"),
         ({"auth": "digest"}, "Not a valid choice"),
         ({"name": ""}, "This field is required."),
+        ({"max_concurrent_runs": "0"}, "concurrent runs as a whole number of 1 or"),
+        ({"max_concurrent_runs": "-3"}, "concurrent runs as a whole number of 1 or"),
+        ({"max_concurrent_runs": ""}, "This field is required."),
+        ({"max_concurrent_runs": "two"}, "Not a valid integer value."),
         ({"auth": "kerberos", "host": "10.0.0.5"}, "Kerberos needs a credential"),
     ],
 )

@@ -61,7 +61,9 @@ def _records(root: ET.Element) -> list[Record]:
         if element.tag == _NAMESPACE + "S":
             records.append(Record(stream.lower(), unescape(element.text or "")))
         elif stream.lower() == "progress":
-            records.append(Record("progress", ""))
+            activity = element.find(f".//{_NAMESPACE}AV")
+            text = activity.text if activity is not None else ""
+            records.append(Record("progress", unescape(text or "")))
         elif stream:
             texts = [
                 unescape(t.text or "") for t in element.iter(_NAMESPACE + "ToString")

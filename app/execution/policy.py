@@ -30,12 +30,13 @@ def _parse_part(part: str) -> tuple[int, int]:
             raise ValueError(f"range {part.strip()!r} runs backwards")
         return low, high
     try:
-        code = _to_signed(int(part.strip(), 0))
+        number = int(part.strip(), 0)
     except ValueError:
         raise ValueError(
             f"{part.strip()!r} is not an exit code; use numbers and ranges "
             "such as 0,3010 or 0..3 or -1"
         ) from None
+    code = _to_signed(number)
     return code, code
 
 

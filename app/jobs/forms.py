@@ -1,4 +1,5 @@
-"""The job form: name, description and editable rows of steps and parameters.
+"""The job form: name, description, run limits and editable rows of steps and
+parameters.
 
 A row whose fields are all empty, or whose "remove" box is ticked, is dropped
 on save. Rows are saved in the order of their position numbers.
@@ -21,7 +22,7 @@ from wtforms import (
     TextAreaField,
     ValidationError,
 )
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.validators import Optional as OptionalValue
 
 from app.extensions import db
@@ -30,6 +31,10 @@ from app.jobs.models import PARAMETER_TYPES, STEP_KINDS, Job
 
 MAX_STEPS = 100
 MAX_PARAMETERS = 50
+ON_FAILURE_CHOICES = [
+    SelectChoice("stop", "Stop"),
+    SelectChoice("continue", "Continue"),
+]
 
 
 def strip_text(value: str | None) -> str | None:
@@ -44,6 +49,32 @@ class StepForm(Form):
     kind = SelectField("Kind", choices=[SelectChoice(k) for k in STEP_KINDS])
     script = TextAreaField("Script")
     timeout_sec = IntegerField("Timeout (s)", default=300, validators=[OptionalValue()])
+    success_codes = StringField(
+        "Success codes",
+        default="0",
+        filters=[strip_text],
+        description="Exit codes that count as success, e.g. 0,3010 or 0..3 or -1.",
+    )
+    stop_on_error = BooleanField(
+        "Stop on error",
+        default=True,
+        description="run with $ErrorActionPreference = 'Stop' so an error record "
+        "fails the step",
+    )
+    on_failure = SelectField(
+        "On failure",
+        choices=ON_FAILURE_CHOICES,
+        default="stop",
+        description="Stop skips the target's remaining steps, continue goes on "
+        "with the next step.",
+    )
+    always_run = BooleanField(
+        "Always run", description="clean-up step: runs even after a failure"
+    )
+    safe_to_retry = BooleanField(
+        "Safe to retry",
+        description="may run again if the connection breaks mid-command",
+    )
     remove = BooleanField("Remove")
 
 
@@ -55,6 +86,23 @@ class ParameterForm(Form):
     required = BooleanField("Required")
     default = StringField("Default")
     choices = TextAreaField("Choices", description="One per line, for type choice.")
+    pattern = StringField(
+        "Pattern",
+        description="A Python regular expression that the whole value must match, "
+        "for string, text and secret.",
+    )
+    minimum = IntegerField(
+        "Minimum",
+        validators=[OptionalValue()],
+        description="The minimum value of an integer, or the minimum length of a "
+        "string, text or secret.",
+    )
+    maximum = IntegerField(
+        "Maximum",
+        validators=[OptionalValue()],
+        description="The maximum value of an integer, or the maximum length of a "
+        "string, text or secret.",
+    )
     remove = BooleanField("Remove")
 
 
@@ -63,6 +111,39 @@ class JobForm(FlaskForm):
         "Name", filters=[strip_text], validators=[DataRequired(), Length(max=120)]
     )
     description = TextAreaField("Description", filters=[strip_text])
+    run_timeout_sec = IntegerField(
+        "Run timeout (s)",
+        default=3600,
+        validators=[
+            InputRequired(),
+            NumberRange(
+                1,
+                rows.MAX_INTEGER_COLUMN,
+                message="Enter the run timeout as a whole number of seconds "
+                f"from 1 to {rows.MAX_INTEGER_COLUMN}.",
+            ),
+        ],
+        description="The maximum time that all steps together may run on one target.",
+    )
+    max_concurrent_runs = IntegerField(
+        "Concurrent runs",
+        validators=[
+            OptionalValue(),
+            NumberRange(
+                1,
+                rows.MAX_INTEGER_COLUMN,
+                message="Enter a whole number of 1 or more, or leave it empty "
+                "for no limit.",
+            ),
+        ],
+        description="Runs of this job that may execute at once. Leave empty for "
+        "no limit.",
+    )
+    allow_parallel_on_target = BooleanField(
+        "Allow parallel runs on a target",
+        description="Run even while other runs use the target, ignoring the "
+        "target's concurrent runs limit.",
+    )
     steps = FieldList(FormField(StepForm), min_entries=1, max_entries=MAX_STEPS)
     parameters = FieldList(FormField(ParameterForm), max_entries=MAX_PARAMETERS)
     add_step = SubmitField("Add step")
@@ -103,6 +184,16 @@ class JobForm(FlaskForm):
         parameters_valid = rows.check_parameters(self.parameters_to_save())
         return valid and steps_valid and parameters_valid
 
+    def job_fields(self) -> dict:
+        """Return the Job column values of the validated form."""
+        return {
+            "name": self.name.data,
+            "description": self.description.data or "",
+            "run_timeout_sec": self.run_timeout_sec.data,
+            "max_concurrent_runs": self.max_concurrent_runs.data,
+            "allow_parallel_on_target": self.allow_parallel_on_target.data,
+        }
+
     def steps_to_save(self) -> list[StepForm]:
         """Return the step rows to save, in position order."""
         return rows.rows_to_save(self.steps, ("name", "script"))
@@ -110,7 +201,8 @@ class JobForm(FlaskForm):
     def parameters_to_save(self) -> list[ParameterForm]:
         """Return the parameter rows to save, in position order."""
         return rows.rows_to_save(
-            self.parameters, ("name", "label", "default", "choices")
+            self.parameters,
+            ("name", "label", "default", "choices", "pattern", "minimum", "maximum"),
         )
 
     def _validate_steps(self) -> bool:

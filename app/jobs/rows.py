@@ -1,12 +1,24 @@
 """Checks and conversions of the step and parameter rows of the job form."""
 
+import re
+
 from wtforms import Field, FieldList, Form
 
+from app.execution.policy import SuccessCodes
 from app.jobs.models import Job, JobParameter
 from app.jobs.parameters import NAME_PATTERN, validate_values
 
 MAX_STEP_NAME = 120
 MAX_LABEL = 120
+MAX_SUCCESS_CODES = 200
+MAX_PATTERN = 500
+# Largest values of PostgreSQL's integer and bigint columns.
+MAX_INTEGER_COLUMN = 2**31 - 1
+MAX_BIGINT_COLUMN = 2**63 - 1
+# Parameter types whose minimum and maximum bound the length and which take a
+# pattern. Integer parameters take a minimum and maximum of the value.
+TEXT_TYPES = ("string", "text", "secret")
+BOUNDED_TYPES = (*TEXT_TYPES, "integer")
 # A PowerShell step receives each parameter as a variable of the same name, so
 # a name of one of PowerShell's automatic variables fails to be set (Host, true)
 # or is replaced while the script runs (input, args, Matches).
@@ -35,6 +47,11 @@ def job_data(job: Job) -> dict:
             "kind": step.kind,
             "script": step.script,
             "timeout_sec": step.timeout_sec,
+            "success_codes": step.success_codes,
+            "stop_on_error": step.stop_on_error,
+            "on_failure": step.on_failure,
+            "always_run": step.always_run,
+            "safe_to_retry": step.safe_to_retry,
         }
         for step in job.steps
     ]
@@ -47,12 +64,18 @@ def job_data(job: Job) -> dict:
             "required": parameter.required,
             "default": parameter.default or "",
             "choices": "\n".join(parameter.choices or []),
+            "pattern": parameter.pattern or "",
+            "minimum": parameter.minimum,
+            "maximum": parameter.maximum,
         }
         for parameter in job.parameters
     ]
     return {
         "name": job.name,
         "description": job.description,
+        "run_timeout_sec": job.run_timeout_sec,
+        "max_concurrent_runs": job.max_concurrent_runs,
+        "allow_parallel_on_target": job.allow_parallel_on_target,
         "steps": steps,
         "parameters": parameters,
     }
@@ -66,11 +89,20 @@ def rows_to_save(field_list: FieldList, content: tuple[str, ...]) -> list[Form]:
     candidates = []
     for index, entry in enumerate(field_list.entries):
         row = entry.form
-        blank = all(not (row[name].data or "").strip() for name in content)
+        blank = all(_is_blank(row[name]) for name in content)
         if not row.remove.data and not blank:
             candidates.append((_position_key(row.position.data), index, row))
     candidates.sort(key=lambda item: item[:2])
     return [row for _, _, row in candidates]
+
+
+def _is_blank(field: Field) -> bool:
+    if isinstance(field.data, str):
+        return not field.data.strip()
+    # A number field that could not parse its input has no data, but the input
+    # still makes the row non-empty, so the row gets checked and shows errors.
+    raw = field.raw_data or []
+    return field.data is None and not any(str(value).strip() for value in raw)
 
 
 def _position_key(position: int | None) -> float:
@@ -86,6 +118,7 @@ def check_step(step: Form) -> bool:
     # An IntegerField that could not parse its input already contains a message.
     if not step.timeout_sec.errors:
         errors.append((step.timeout_sec, _timeout_error(step.timeout_sec.data)))
+    errors.append((step.success_codes, _success_codes_error(step.success_codes.data)))
     return _attach(errors)
 
 
@@ -99,8 +132,11 @@ def check_parameters(parameters: list[Form]) -> bool:
             (row.name, _name_error(name, seen)),
             (row.label, _length_error(row.label.data, MAX_LABEL)),
             (row.choices, _choices_error(row)),
+            (row.pattern, _pattern_error(row)),
+            (row.minimum, _minimum_error(row)),
+            (row.maximum, _maximum_error(row)),
         ]
-        row_valid = _attach(errors)
+        row_valid = _attach(errors) and not (row.minimum.errors or row.maximum.errors)
         if row_valid:
             row_valid = _attach([(row.default, _default_error(row))])
         seen.add(name.lower())
@@ -117,6 +153,11 @@ def step_values(row: Form) -> dict:
         "kind": row.kind.data,
         "script": row.script.data,
         "timeout_sec": row.timeout_sec.data,
+        "success_codes": row.success_codes.data,
+        "stop_on_error": row.stop_on_error.data,
+        "on_failure": row.on_failure.data,
+        "always_run": row.always_run.data,
+        "safe_to_retry": row.safe_to_retry.data,
     }
 
 
@@ -130,6 +171,9 @@ def parameter_values(row: Form) -> dict:
         "required": row.required.data,
         "default": _normalised_default(row),
         "choices": choice_list(row.choices.data) if is_choice else [],
+        "pattern": row.pattern.data or None,
+        "minimum": row.minimum.data,
+        "maximum": row.maximum.data,
     }
 
 
@@ -161,6 +205,18 @@ def _length_error(text: str | None, max_length: int) -> str | None:
 def _timeout_error(timeout: int | None) -> str | None:
     if timeout is None or timeout < 1:
         return "Enter the timeout as a whole number of seconds above 0."
+    if timeout > MAX_INTEGER_COLUMN:
+        return f"Enter a timeout of at most {MAX_INTEGER_COLUMN} seconds."
+    return None
+
+
+def _success_codes_error(spec: str | None) -> str | None:
+    if spec and len(spec) > MAX_SUCCESS_CODES:
+        return f"Enter at most {MAX_SUCCESS_CODES} characters."
+    try:
+        SuccessCodes(spec or "")
+    except ValueError as exc:
+        return f"Invalid success codes: {exc}."
     return None
 
 
@@ -201,6 +257,59 @@ def _choices_error(row: Form) -> str | None:
     return None
 
 
+def _pattern_error(row: Form) -> str | None:
+    pattern = row.pattern.data or ""
+    if not pattern:
+        return None
+    if row.type.data not in TEXT_TYPES:
+        return (
+            "A pattern applies to string, text and secret parameters only, not to "
+            f"type {row.type.data}: clear the pattern or change the type."
+        )
+    if len(pattern) > MAX_PATTERN:
+        return f"Enter a pattern of at most {MAX_PATTERN} characters."
+    # NOTE: run values are matched by Python's backtracking re without a time
+    # limit, so a pattern such as (a+)+b can take very long on a long value.
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return f"Invalid regular expression: {exc}."
+    return None
+
+
+def _minimum_error(row: Form) -> str | None:
+    minimum, maximum = row.minimum.data, row.maximum.data
+    if minimum is None:
+        return None
+    error = _bound_error(row.type.data, minimum, "minimum")
+    if error is None and maximum is not None and minimum > maximum:
+        error = (
+            f"The minimum ({minimum}) is above the maximum ({maximum}): lower the "
+            "minimum or raise the maximum."
+        )
+    return error
+
+
+def _maximum_error(row: Form) -> str | None:
+    maximum = row.maximum.data
+    if maximum is None:
+        return None
+    return _bound_error(row.type.data, maximum, "maximum")
+
+
+def _bound_error(kind: str, bound: int, noun: str) -> str | None:
+    if kind not in BOUNDED_TYPES:
+        return (
+            f"A {noun} applies to integer, string, text and secret parameters "
+            f"only, not to type {kind}: clear the {noun} or change the type."
+        )
+    if kind in TEXT_TYPES and bound < 0:
+        return f"The {noun} of a {kind} parameter is a length: enter 0 or more."
+    if abs(bound) > MAX_BIGINT_COLUMN:
+        return f"Enter a {noun} between -{MAX_BIGINT_COLUMN} and {MAX_BIGINT_COLUMN}."
+    return None
+
+
 def _default_error(row: Form) -> str | None:
     default = row.default.data or ""
     if not default:
@@ -234,5 +343,8 @@ def _draft_job(row: Form) -> Job:
         required=False,
         default=None,
         choices=choice_list(row.choices.data),
+        pattern=row.pattern.data or None,
+        minimum=row.minimum.data,
+        maximum=row.maximum.data,
     )
     return Job(name="draft", parameters=[parameter])

@@ -19,14 +19,18 @@ class JobError(ValueError):
 
 
 def create_job(
-    name: str, description: str, steps: list[dict], parameters: list[dict], user: User
+    fields: dict, steps: list[dict], parameters: list[dict], user: User
 ) -> Job:
-    """Store a new job from lists of step and parameter column values, in order."""
-    job = Job(name=name, description=description, created_by_id=user.id)
+    """Store a new job from its column values and lists of step and parameter values.
+
+    ``fields`` contains the Job columns (name, description and run limits);
+    steps and parameters are saved in list order.
+    """
+    job = Job(created_by_id=user.id, **fields)
     _set_steps(job, steps)
     _set_parameters(job, parameters)
     db.session.add(job)
-    _flush_unique(name)
+    _flush_unique(fields["name"])
     audit.record("job_created", job, **_audit_detail(job))
     db.session.commit()
     logger.info("job created job_id=%s", job.id)
@@ -34,21 +38,20 @@ def create_job(
 
 
 def update_job(
-    job: Job, name: str, description: str, steps: list[dict], parameters: list[dict]
+    job: Job, fields: dict, steps: list[dict], parameters: list[dict]
 ) -> None:
     """Replace the definition of ``job``, or raise JobError while a run of it is active.
 
     Steps are matched by id and parameters by name, and matches are updated in
-    place. Finished runs so keep the link to the step they ran, and columns that
-    the form does not edit keep their values.
+    place, so finished runs keep the link to the step they ran.
     """
     _reject_if_running(job)
 
-    job.name = name
-    job.description = description
+    for column, value in fields.items():
+        setattr(job, column, value)
     _set_steps(job, steps)
     _set_parameters(job, parameters)
-    _flush_unique(name)
+    _flush_unique(fields["name"])
     audit.record("job_updated", job, **_audit_detail(job))
     db.session.commit()
 
@@ -89,15 +92,16 @@ def _set_steps(job: Job, steps: list[dict]) -> None:
     ordered = []
     for position, values in enumerate(steps, start=1):
         step = existing.pop(values["id"], None) or JobStep()
-        for column in ("name", "kind", "script", "timeout_sec"):
-            setattr(step, column, values[column])
+        for column, value in values.items():
+            if column != "id":
+                setattr(step, column, value)
         step.position = position
         ordered.append(step)
     job.steps = ordered
 
 
 def _set_parameters(job: Job, parameters: list[dict]) -> None:
-    # Matched by name, so that columns this form does not edit keep their values.
+    # Matched by name, so that an edited parameter keeps its row and id.
     existing = {parameter.name: parameter for parameter in job.parameters}
     ordered = []
     for position, values in enumerate(parameters, start=1):
@@ -125,6 +129,9 @@ def _flush_unique(name: str) -> None:
 def _audit_detail(job: Job) -> dict:
     return {
         "name": job.name,
+        "run_timeout_sec": job.run_timeout_sec,
+        "max_concurrent_runs": job.max_concurrent_runs,
+        "allow_parallel_on_target": job.allow_parallel_on_target,
         "steps": [step.name for step in job.steps],
         "parameters": [parameter.name for parameter in job.parameters],
     }

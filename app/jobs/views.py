@@ -78,10 +78,10 @@ def delete(job_id: int) -> ResponseReturnValue:
     return redirect(url_for("jobs.index"))
 
 
-def _definition(form: JobForm) -> tuple[str, str, list[dict], list[dict]]:
+def _definition(form: JobForm) -> tuple[dict, list[dict], list[dict]]:
     steps = [rows.step_values(row) for row in form.steps_to_save()]
     parameters = [rows.parameter_values(row) for row in form.parameters_to_save()]
-    return form.name.data, form.description.data or "", steps, parameters
+    return form.job_fields(), steps, parameters
 
 
 def _render_form(form: JobForm, job: Job | None = None) -> tuple[str, int]:

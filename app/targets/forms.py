@@ -29,6 +29,8 @@ CODEPAGES = {
     936: "936 Simplified Chinese (GBK)",
 }
 TIMEOUT_RANGE = NumberRange(min=1, message="Enter a whole number of seconds above 0.")
+# Largest value of PostgreSQL's integer column.
+MAX_INTEGER_COLUMN = 2**31 - 1
 
 
 def _codepage_choices() -> list[SelectChoice]:
@@ -100,6 +102,21 @@ class TargetForm(FlaskForm):
         filters=[strip_text],
         validators=[DataRequired(), Length(max=80)],
     )
+    max_concurrent_runs = IntegerField(
+        "Concurrent runs",
+        default=1,
+        validators=[
+            InputRequired(),
+            NumberRange(
+                1,
+                MAX_INTEGER_COLUMN,
+                message="Enter the number of concurrent runs as a whole number "
+                "of 1 or more.",
+            ),
+        ],
+        description="runs that may execute on this target at once; Windows allows "
+        "a limited number of shells per user",
+    )
     credential_id = SelectField("Credential", coerce=int, default=NO_CREDENTIAL)
 
     def __init__(self, *args, target: Target | None = None, **kwargs) -> None:
@@ -146,6 +163,7 @@ class TargetForm(FlaskForm):
             "operation_timeout_sec": self.operation_timeout_sec.data,
             "read_timeout_sec": self.read_timeout_sec.data,
             "group": self.group.data,
+            "max_concurrent_runs": self.max_concurrent_runs.data,
             "credential_id": self.credential_id.data or None,
         }
 

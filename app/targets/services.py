@@ -15,7 +15,15 @@ from app.targets.models import Target
 
 logger = logging.getLogger(__name__)
 
-AUDITED_FIELDS = ("name", "host", "port", "transport", "auth", "credential_id")
+AUDITED_FIELDS = (
+    "name",
+    "host",
+    "port",
+    "transport",
+    "auth",
+    "credential_id",
+    "max_concurrent_runs",
+)
 
 
 class TargetError(ValueError):
