@@ -425,3 +425,42 @@ def test_reaper_promotes_long_waiting_low_run(app, operator, make_target, make_j
     assert Queue("default", connection=redis).job_ids == [run.contexts[0].rq_job_id]
     assert Queue("low", connection=redis).job_ids == []
     assert "promoted" in event_kinds(run.id)
+
+
+def test_run_submitted_while_redis_down_runs_later(
+    settings_env, operator, make_target, make_job, winrm_host, tmp_path
+):
+    from app import create_app
+    from app.config import load_settings
+    from tests.support.fixtures import WorkerProcess, free_port
+    from tests.support.redis_server import RedisServer
+
+    target = make_target(winrm_host)
+    job = make_job(["Write-Output 'late but done'"])
+    port = free_port()
+    env = {**settings_env, "REDIS_URL": f"redis://127.0.0.1:{port}/0"}
+    other = create_app(load_settings(env))
+    with other.app_context():
+        run = start_run(
+            db.session.get(type(job), job.id),
+            [db.session.get(type(target), target.id)],
+            {},
+            "default",
+            db.session.get(type(operator), operator.id),
+        )
+        run_id, status = run.id, run.status
+        db.session.remove()
+
+    assert status == "queued"
+    assert "queue_unreachable" in event_kinds(run_id)
+    server = RedisServer(port, tmp_path).start()
+    rescuer = WorkerProcess({**os.environ, **env}, tmp_path / "worker.log", "late")
+    try:
+        rescuer.ensure_running()
+        run = wait_for_run(run_id, timeout=30)
+    finally:
+        rescuer.stop()
+        server.stop()
+
+    assert run.status == "succeeded"
+    assert run.steps[0].stdout == "late but done\r\n"

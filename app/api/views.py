@@ -3,7 +3,6 @@
 from flask import Response, jsonify, request, stream_with_context, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
-from redis.exceptions import RedisError
 from sqlalchemy import select
 from wtforms import ValidationError
 
@@ -71,8 +70,6 @@ def run_job(job_id: int):
         )
     except RunRequestError as exc:
         return jsonify(error="invalid run request", fields=exc.errors), 422
-    except RedisError:
-        return jsonify(error="the job queue is unreachable; try again later"), 503
 
     url = url_for("runs.show", run_id=run.id, _external=True)
     api_url = url_for("api.get_run", run_id=run.id, _external=True)
@@ -159,8 +156,6 @@ def _follow_up(run_id: int, action):
         new = action(run, current_user)
     except RunStateError as exc:
         return jsonify(error=str(exc)), 409
-    except RedisError:
-        return jsonify(error="the job queue is unreachable; try again later"), 503
     url = url_for("runs.show", run_id=new.id, _external=True)
     return jsonify(id=new.id, url=url, status=new.status, parent_run_id=run.id), 201
 

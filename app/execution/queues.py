@@ -1,7 +1,11 @@
 """RQ queues; job payloads carry ids only, never secrets."""
 
+import logging
+
 from flask import current_app
 from rq import Queue
+
+logger = logging.getLogger(__name__)
 
 QUEUE_NAMES = ("high", "default", "low")
 RESULT_TTL_SECONDS = 3600
@@ -38,12 +42,18 @@ def enqueue_target(
 
 
 def cancel_queued_job(job_id: str) -> None:
-    """Remove a job from its queue if it is still there; ignore it otherwise."""
+    """Remove a job from its queue if it is still there; ignore it otherwise.
+
+    A job left behind (Redis unreachable) does no harm: the worker that takes
+    it finds its target already ended and returns.
+    """
+    from redis.exceptions import RedisError
     from rq.exceptions import NoSuchJobError
     from rq.job import Job
 
     try:
-        job = Job.fetch(job_id, connection=current_app.extensions["redis"])
+        Job.fetch(job_id, connection=current_app.extensions["redis"]).cancel()
     except NoSuchJobError:
         return
-    job.cancel()
+    except RedisError as exc:
+        logger.warning("queued job not removed job_id=%s: %s", job_id, exc)

@@ -9,7 +9,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from redis.exceptions import RedisError
 from sqlalchemy import select
 
 from app.auth.decorators import operator_required, viewer_required
@@ -84,9 +83,6 @@ def new(job_id: int):
     except RunRequestError as exc:
         _attach_errors(form, exc.errors)
         return _render_form(job, form), 422
-    except RedisError:
-        flash("The job queue is unreachable; the run was recorded as failed.", "error")
-        return _render_form(job, form), 503
 
     return redirect(url_for("runs.show", run_id=run.id))
 
@@ -137,9 +133,6 @@ def _follow_up(run_id: int, action):
         new = action(run, current_user)
     except RunStateError as exc:
         flash(str(exc), "error")
-        return redirect(url_for("runs.show", run_id=run.id))
-    except RedisError:
-        flash("The job queue is unreachable; the run was recorded as failed.", "error")
         return redirect(url_for("runs.show", run_id=run.id))
     return redirect(url_for("runs.show", run_id=new.id))
 
