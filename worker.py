@@ -9,6 +9,7 @@ import logging
 
 from rq import Worker
 
+import app.execution.tasks  # noqa: F401 - loaded once here, not in every work horse
 from app import create_app
 from app.execution.queues import QUEUE_NAMES, get_queue
 from app.execution.reaper import start_reaper_thread

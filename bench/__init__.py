@@ -1,0 +1,1 @@
+"""Benchmarks of OpsConductor. Run each module with `python -m bench.<name>`."""
