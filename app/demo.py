@@ -104,6 +104,8 @@ def _start_sim(children, env, port: int, state: dict) -> str:
         "WIN-DEMO01",
         "--user",
         f"demo:{state['host_password']}",
+        "--auth",
+        "negotiate",
     ]
     children.append(_spawn(command, env))
     _wait_for_port(port)

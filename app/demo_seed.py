@@ -49,7 +49,9 @@ def seed(admin_password: str, host_password: str, sim_port: int) -> None:
         target = Target(name="win-demo01", group="demo")
         db.session.add(target)
     target.host, target.port = "127.0.0.1", sim_port
-    target.transport, target.auth = "http", "basic"
+    # NTLM over HTTP encrypts every message, as a Windows host with its
+    # default AllowUnencrypted=false requires.
+    target.transport, target.auth = "http", "ntlm"
     target.credential = credential
 
     if db.session.scalar(select(Job).filter_by(name=DEMO_JOB)) is None:

@@ -4,6 +4,9 @@
 # go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The Kerberos packages of requirements-dev.txt compile against libkrb5-dev,
+# and winrm_sim's Kerberos tests start an MIT KDC: install those first.
+bash scripts/install-kerberos.sh
 source scripts/setup-venv.sh requirements-dev.txt
 if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   apt-get update -qq

@@ -6,6 +6,7 @@ Without them, embedded servers start under a temporary folder.
 """
 
 import os
+import tempfile
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -23,6 +24,22 @@ from app.extensions import db
 pytest_plugins = ["winrm_sim.pytest_plugin", "tests.support.fixtures"]
 
 TEST_REDIS_DB = int(os.environ.get("TEST_REDIS_DB", "13"))
+
+
+def _isolate_kerberos() -> None:
+    # Debian's krb5-user writes an /etc/krb5.conf naming public KDCs; the
+    # tests, their workers and their clients must never try to reach them.
+    if os.environ.get("KRB5_CONFIG"):
+        return
+    handle, path = tempfile.mkstemp(prefix="opsc-krb5-", suffix=".conf")
+    with os.fdopen(handle, "w") as config:
+        config.write(
+            "[libdefaults]\n dns_lookup_kdc = false\n dns_lookup_realm = false\n"
+        )
+    os.environ["KRB5_CONFIG"] = path
+
+
+_isolate_kerberos()
 
 
 def _create_database(server_url: str) -> tuple[str, object]:

@@ -105,3 +105,19 @@ def test_step_status_warnings_and_failure():
     assert step_status(0, "0", warnings=2) == "succeeded_with_warnings"
     assert step_status(1, "0", warnings=0) == "failed"
     assert step_status(-1073741819, "0,0xC0000005", warnings=0) == "succeeded"
+
+
+def test_500_over_basic_http_points_at_encryption():
+    from winrm.exceptions import WinRMTransportError
+
+    from app.execution.client import classify
+    from app.targets.models import Target
+
+    basic = Target(name="a", host="h", port=5985, transport="http", auth="basic")
+    ntlm = Target(name="b", host="h", port=5985, transport="http", auth="ntlm")
+    fault = WinRMTransportError("http", 500, "")
+
+    assert classify(fault, basic).category == "configuration"
+    assert "AllowUnencrypted" in classify(fault, basic).message
+    assert classify(fault, ntlm).category == "protocol"
+    assert classify(fault, ntlm).retryable is True

@@ -143,15 +143,19 @@ def _classify_transport(
             f"{where} rejected a request as too large (HTTP 413): raise "
             "MaxEnvelopeSizekb on the host",
         )
-    if exc.code == 500 and target.transport == "http":
+    if exc.code == 500 and target.transport == "http" and target.auth == "basic":
         return ExecutionError(
             Category.CONFIGURATION,
             f"{where} answered HTTP 500 to an unencrypted request: the host's "
             "AllowUnencrypted policy is probably false; use HTTPS, or NTLM or "
             "Kerberos with message encryption",
         )
+    # Any other 5xx without a SOAP fault is the service failing for a moment
+    # (e.g. an empty 500 or a 503 while it restarts): worth another attempt.
     return ExecutionError(
-        Category.PROTOCOL, f"{where} answered HTTP {exc.code}: {str(exc)[:200]}"
+        Category.PROTOCOL,
+        f"{where} answered HTTP {exc.code}: {str(exc)[:200]}",
+        retryable=exc.code in (500, 502, 503),
     )
 
 

@@ -13,8 +13,6 @@ import json
 import re
 from dataclasses import dataclass
 
-from app.jobs.parameters import env_name
-
 POWERSHELL = "powershell.exe"
 POWERSHELL_FLAGS = ["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass"]
 # cmd.exe rejects command lines longer than 8191 characters; the margin leaves
@@ -132,9 +130,4 @@ def build_step_command(job_step, values: dict) -> StepCommand:
     """Return the StepCommand that runs ``job_step`` with the run's values."""
     if job_step.kind == "command":
         return command_step(job_step.script)
-    # TODO: switch to powershell_step once every host-side feature it uses is
-    # in place; until then values arrive as OPSC_PARAM_<NAME> variables.
-    preamble = "".join(f"${name} = $env:{env_name(name)}\n" for name in values)
-    script = preamble + job_step.script
-    args = [*POWERSHELL_FLAGS, "-EncodedCommand", encode_powershell(script)]
-    return StepCommand(POWERSHELL, args)
+    return powershell_step(job_step.script, values, job_step.stop_on_error)

@@ -124,6 +124,10 @@ class StepExecutor:
             except Exception as exc:
                 self.pool.discard()
                 error = classify(exc, self.context.target)
+                if error.category == Category.CONFIGURATION:
+                    # Rejected as configured (e.g. HTTP 413): sending it again
+                    # would fail the same way, and nothing of it ran.
+                    raise error from exc
                 if not job_step.safe_to_retry or attempt > NOT_STARTED_RETRIES:
                     raise _unknown_outcome(error) from exc
                 self._event(

@@ -86,3 +86,15 @@ def security_warning(transport: str | None, auth: str | None) -> str | None:
             "Kerberos, which encrypt messages over HTTP."
         )
     return None
+
+
+def basic_over_http_error(transport: str | None, auth: str | None) -> str | None:
+    """Return why Basic authentication over plain HTTP is rejected, or None."""
+    if transport == "http" and auth == "basic":
+        return (
+            "Basic authentication over plain HTTP is not allowed: it sends the "
+            "password unencrypted, and Windows rejects it unless AllowUnencrypted "
+            "is true. Use HTTPS, or NTLM or Kerberos, which encrypt messages over "
+            "HTTP."
+        )
+    return None

@@ -172,6 +172,10 @@ class TargetForm(FlaskForm):
             (self.read_timeout_sec, self._timeout_error()),
             (self.host, self._kerberos_host_error()),
             (self.credential_id, self._kerberos_credential_error()),
+            (
+                self.auth,
+                checks.basic_over_http_error(self.transport.data, self.auth.data),
+            ),
         ]
         for field, message in errors:
             if message:
