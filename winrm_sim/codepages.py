@@ -23,3 +23,11 @@ def codec_for(codepage: int) -> str:
 def encode_text(text: str, codec: str) -> bytes:
     """Encode console output, replacing characters the code page lacks with '?'."""
     return text.encode(codec, errors="replace")
+
+
+def codepage_of(codec: str) -> int:
+    """Return the Windows code page of a codec name from `codec_for`."""
+    if codec.replace("-", "").lower() == "utf8":
+        return UTF8_CODEPAGE
+    digits = codec.lower().removeprefix("cp")
+    return int(digits) if digits.isdigit() else DEFAULT_CODEPAGE

@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, MutableMapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from winrm_sim.machine import Machine
 
 
 class Environment(MutableMapping[str, str]):
-    """Environment variables of a shell or process."""
+    """Environment variables of a shell or process.
+
+    `machine` and `shell_key` name the host and shell the block belongs to. They
+    travel with every copy, so a program started in a shell can reach the
+    host's file system and process table.
+    """
 
     def __init__(self, values: Mapping[str, str] | None = None) -> None:
         self._items: dict[str, tuple[str, str]] = {}
+        self.machine: Machine | None = None
+        self.shell_key: str | None = None
         if values:
             self.update(values)
 
@@ -32,7 +43,10 @@ class Environment(MutableMapping[str, str]):
 
     def copy(self) -> Environment:
         """Return an independent copy, as a child process receives."""
-        return Environment(dict(self.items()))
+        copied = Environment(dict(self.items()))
+        copied.machine = self.machine
+        copied.shell_key = self.shell_key
+        return copied
 
 
 def base_environment(hostname: str, username: str) -> Environment:

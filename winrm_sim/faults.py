@@ -16,6 +16,8 @@ ERROR_INVALID_SELECTORS = 2150858843
 ERROR_SCHEMA_VALIDATION = 2150858817
 ERROR_INVALID_PARAMETER = 87
 ERROR_FILE_NOT_FOUND = 2147942402
+ERROR_QUOTA_MAX_SHELLS = 2150859173
+ERROR_QUOTA_MAX_OPERATIONS = 2150859174
 
 
 class WsmanFault(Exception):
@@ -32,6 +34,7 @@ class WsmanFault(Exception):
         fault_detail: str | None = None,
         provider_fault: bool = False,
         action: str = ns.ACTION_WSMAN_FAULT,
+        detail: str | None = None,
     ) -> None:
         super().__init__(reason)
         self.code = code
@@ -42,6 +45,9 @@ class WsmanFault(Exception):
         self.fault_detail = fault_detail
         self.provider_fault = provider_fault
         self.action = action
+        # XML that replaces the f:WSManFault element in s:Detail. The
+        # `wsman_code` of such a fault is only used for logs and inspection.
+        self.detail = detail
 
     def to_envelope(self, relates_to: str | None, machine: str) -> bytes:
         """Render the fault as a response envelope."""
@@ -55,7 +61,7 @@ class WsmanFault(Exception):
         detail = ""
         if self.fault_detail:
             detail = f"<w:FaultDetail>{self.fault_detail}</w:FaultDetail>"
-        detail += self._wsman_fault(machine)
+        detail += self.detail if self.detail is not None else self._wsman_fault(machine)
 
         return (
             f"<s:Fault><s:Code><s:Value>{self.code}</s:Value>{subcode}</s:Code>"
@@ -191,4 +197,67 @@ def internal_error() -> WsmanFault:
         code="s:Receiver",
         subcode="w:InternalError",
         reason="The WS-Management service failed to process the request. ",
+    )
+
+
+def shell_quota_exceeded(limit: int) -> WsmanFault:
+    """Return the fault for a Create beyond MaxShellsPerUser."""
+    return WsmanFault(
+        code="s:Sender",
+        subcode="w:QuotaLimit",
+        reason=(
+            "The WS-Management service cannot process the request. The maximum "
+            "number of concurrent shells for this user has been exceeded. Close "
+            "existing shells or raise the quota for this user."
+        ),
+        message=(
+            "The WS-Management service cannot process the request. This user is "
+            f"allowed a maximum number of {limit} concurrent shells, which has been "
+            "exceeded. Close existing shells or raise the quota for this user. "
+        ),
+        wsman_code=ERROR_QUOTA_MAX_SHELLS,
+    )
+
+
+def operation_quota_exceeded(limit: int) -> WsmanFault:
+    """Return the fault for a Command beyond MaxConcurrentOperationsPerUser.
+
+    Windows reports this one with an MSFT_WmiError detail, not an f:WSManFault.
+    """
+    text = (
+        "The WS-Management service cannot process the request. This user is "
+        f"allowed a maximum number of {limit} concurrent operations, which has "
+        "been exceeded. Close existing operations for this user, or raise the "
+        "quota for this user. "
+    )
+    return WsmanFault(
+        code="s:Receiver",
+        subcode="w:InternalError",
+        reason=text,
+        wsman_code=ERROR_QUOTA_MAX_OPERATIONS,
+        detail=wmi_error(ERROR_QUOTA_MAX_OPERATIONS, text, cim_status=27, category=30),
+    )
+
+
+def wmi_error(code: int, message: str, *, cim_status: int, category: int) -> str:
+    """Return a p:MSFT_WmiError detail element for an HRESULT."""
+    typed = 'xsi:type="cim:{0}"'
+    fields = [
+        ("CIMStatusCode", "cimUnsignedInt", str(cim_status)),
+        ("Message", "cimString", escape(message)),
+        ("MessageID", "cimString", f"HRESULT 0x{code:x}"),
+        ("error_Category", "cimUnsignedInt", str(category)),
+        ("error_Code", "cimUnsignedInt", str(code)),
+        ("error_Type", "cimString", "HRESULT"),
+        ("error_WindowsErrorMessage", "cimString", escape(message)),
+    ]
+    body = "".join(
+        f"<p:{name} {typed.format(kind)}>{value}</p:{name}>"
+        for name, kind, value in fields
+    )
+    return (
+        f'<p:MSFT_WmiError b:IsCIM_Error="true" xmlns:p="{ns.WMI_ERROR}" '
+        f'xmlns:b="{ns.CIM_BINDING}" xmlns:cim="{ns.CIM_COMMON}" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        f'xsi:type="p:MSFT_WmiError_Type">{body}</p:MSFT_WmiError>'
     )

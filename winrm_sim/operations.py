@@ -1,6 +1,7 @@
 """The WinRS shell operations: Create, Command, Send, Signal and Delete.
 
 Receive lives in `receive.py` because it waits for output and sizes replies.
+The quotas and IdleTimeout rules live in `quotas.py`.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ import xml.etree.ElementTree as ET  # noqa: S405 - only walks parsed trees
 from collections.abc import Callable
 from xml.sax.saxutils import escape
 
-from winrm_sim import faults, programs, receive
+from winrm_sim import config_resource, faults, programs, quotas, receive
 from winrm_sim import namespaces as ns
 from winrm_sim.codepages import DEFAULT_CODEPAGE, codec_for
 from winrm_sim.context import OperationContext, shell_for
 from winrm_sim.envelope import build_envelope
-from winrm_sim.environment import base_environment
+from winrm_sim.environment import Environment, base_environment
 from winrm_sim.namespaces import qname
 from winrm_sim.process import ProcessContext, SimProcess, TextWriter
 from winrm_sim.soap import WsmanRequest
@@ -34,18 +35,29 @@ SIGNAL_CTRL_C = "ctrl_c"
 SIGNAL_CTRL_BREAK = "ctrl_break"
 
 
-Handler = Callable[[WsmanRequest, OperationContext], str]
+Handler = Callable[[WsmanRequest, OperationContext, Shell], str]
 
 
 def handle(request: WsmanRequest, context: OperationContext) -> bytes:
     """Run the operation a request names and return the response envelope."""
+    if request.action == ns.ACTION_GET and request.resource_uri == ns.CONFIG:
+        context.state.count("Get")
+        body = config_resource.config_body(context.state.settings)
+        return build_envelope(config_resource.RESPONSE_ACTION, request.message_id, body)
+
+    if request.action == ns.ACTION_CREATE:
+        context.state.count("Create")
+        body = create_shell(request, context)
+        return build_envelope(_CREATE_RESPONSE, request.message_id, body)
+
     entry = _HANDLERS.get(request.action)
     if entry is None:
         raise faults.action_not_supported(request.action)
-
     handler, response_action = entry
     context.state.count(request.action.rsplit("/", 1)[-1])
-    body = handler(request, context)
+    shell = shell_for(request, context)
+    with quotas.shell_activity(context.state, shell):
+        body = handler(request, context, shell)
     return build_envelope(response_action, request.message_id, body)
 
 
@@ -53,7 +65,9 @@ def create_shell(request: WsmanRequest, context: OperationContext) -> str:
     """Create a shell from the rsp:Shell body and the WINRS_* options."""
     time.sleep(context.state.settings.latency.shell_create_ms / 1000)
     shell = _new_shell(request, context)
-    context.state.add_shell(shell)
+    with context.state.lock:
+        quotas.check_shell_quota(context.state, shell.owner)
+        context.state.add_shell(shell)
     logger.info("shell created shell_id=%s user=%s", shell.shell_id, shell.owner)
     return _shell_created_body(shell, context.endpoint)
 
@@ -66,7 +80,7 @@ def _new_shell(request: WsmanRequest, context: OperationContext) -> Shell:
     except ValueError:
         raise faults.invalid_parameter() from None
 
-    env = base_environment(context.state.settings.hostname, context.username)
+    env = _account_environment(context.state.settings.hostname, context.username)
     for variable in body.iterfind(f"{qname(ns.SHELL, 'Environment')}/*"):
         name = variable.get("Name")
         if name:
@@ -83,9 +97,21 @@ def _new_shell(request: WsmanRequest, context: OperationContext) -> Shell:
         working_directory=working_directory or env["USERPROFILE"],
         no_profile=request.option_flag("WINRS_NOPROFILE", False),
         idle_timeout=_child_text(body, "IdleTimeOut"),
+        idle_timeout_s=quotas.idle_timeout_s(
+            context.state, _child_text(body, "IdleTimeOut")
+        ),
         input_streams=_child_text(body, "InputStreams") or "stdin",
         output_streams=_child_text(body, "OutputStreams") or "stdout stderr",
     )
+
+
+def _account_environment(hostname: str, account: str) -> Environment:
+    """Return a shell's variables: USERNAME without, USERDOMAIN with the domain."""
+    domain, _, user = account.rpartition("\\")
+    env = base_environment(hostname, user)
+    if domain:
+        env["USERDOMAIN"] = domain
+    return env
 
 
 def _shell_created_body(shell: Shell, endpoint: str) -> str:
@@ -99,7 +125,8 @@ def _shell_created_body(shell: Shell, endpoint: str) -> str:
         f"<rsp:ResourceUri>{ns.CMD_RESOURCE_URI}</rsp:ResourceUri>"
         f"<rsp:Owner>{escape(shell.owner)}</rsp:Owner>"
         f"<rsp:ClientIP>{escape(shell.client_ip)}</rsp:ClientIP>"
-        "<rsp:IdleTimeOut>PT7200.000S</rsp:IdleTimeOut>"
+        f"<rsp:IdleTimeOut>{quotas.format_duration(shell.idle_timeout_s)}"
+        "</rsp:IdleTimeOut>"
         f"<rsp:InputStreams>{escape(shell.input_streams)}</rsp:InputStreams>"
         f"<rsp:OutputStreams>{escape(shell.output_streams)}</rsp:OutputStreams>"
         "<rsp:ShellRunTime>P0DT0H0M0S</rsp:ShellRunTime>"
@@ -107,13 +134,13 @@ def _shell_created_body(shell: Shell, endpoint: str) -> str:
     )
 
 
-def run_command(request: WsmanRequest, context: OperationContext) -> str:
+def run_command(request: WsmanRequest, context: OperationContext, shell: Shell) -> str:
     """Start a process for rsp:CommandLine and return its CommandId."""
-    shell = shell_for(request, context)
     element = request.body_child(ns.SHELL, "CommandLine")
     command_line = _command_line(element)
     skip_cmd_shell = request.option_flag("WINRS_SKIP_CMD_SHELL", False)
     program = programs.program_for(command_line, skip_cmd_shell)
+    quotas.count_operation(context.state, shell)
 
     command_id = _client_id(element.get("CommandId"))
     process = SimProcess(command_line)
@@ -160,9 +187,8 @@ def _process_context(
     )
 
 
-def send_input(request: WsmanRequest, context: OperationContext) -> str:
+def send_input(request: WsmanRequest, context: OperationContext, shell: Shell) -> str:
     """Feed rsp:Send streams to a command's stdin. End="true" closes it."""
-    shell = shell_for(request, context)
     send = request.body_child(ns.SHELL, "Send")
     for stream in send.findall(qname(ns.SHELL, "Stream")):
         command = context.state.command(shell, stream.get("CommandId"))
@@ -182,9 +208,10 @@ def send_input(request: WsmanRequest, context: OperationContext) -> str:
     return "<rsp:SendResponse/>"
 
 
-def signal_command(request: WsmanRequest, context: OperationContext) -> str:
-    """Handle terminate, ctrl_c and ctrl_break for a command."""
-    shell = shell_for(request, context)
+def signal_command(
+    request: WsmanRequest, context: OperationContext, shell: Shell
+) -> str:
+    """Handle terminate, ctrl_c and ctrl_break for a command, in any letter case."""
     signal = request.body_child(ns.SHELL, "Signal")
     command = context.state.command(shell, signal.get("CommandId"))
     code = (_child_text(signal, "Code") or "").lower()
@@ -201,9 +228,8 @@ def signal_command(request: WsmanRequest, context: OperationContext) -> str:
     return "<rsp:SignalResponse/>"
 
 
-def delete_shell(request: WsmanRequest, context: OperationContext) -> str:
-    """Delete a shell and stop whatever still runs in it."""
-    shell = shell_for(request, context)
+def delete_shell(request: WsmanRequest, context: OperationContext, shell: Shell) -> str:
+    """Delete a shell. Commands still running stay behind as orphan processes."""
     context.state.remove_shell(shell.shell_id)
     logger.info("shell deleted shell_id=%s", shell.shell_id)
     return ""
@@ -226,8 +252,8 @@ def _child_text(element: ET.Element, local: str, strip: bool = True) -> str | No
     return text.strip() if strip else text
 
 
+_CREATE_RESPONSE = f"{ns.TRANSFER}/CreateResponse"
 _HANDLERS: dict[str, tuple[Handler, str]] = {
-    ns.ACTION_CREATE: (create_shell, f"{ns.TRANSFER}/CreateResponse"),
     ns.ACTION_COMMAND: (run_command, f"{ns.SHELL}/CommandResponse"),
     ns.ACTION_RECEIVE: (receive.receive_output, f"{ns.SHELL}/ReceiveResponse"),
     ns.ACTION_SEND: (send_input, f"{ns.SHELL}/SendResponse"),

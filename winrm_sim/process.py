@@ -14,6 +14,10 @@ from winrm_sim.settings import LatencyProfile
 
 logger = logging.getLogger(__name__)
 
+# Unread output a process may queue before its writes block (bytes).
+MAX_PENDING_BYTES = 4 * 1024 * 1024
+# Output kept per stream for tests after Receive took it (bytes).
+HISTORY_LIMIT = 4 * 1024 * 1024
 # STATUS_CONTROL_C_EXIT, the exit code of a console process stopped by Ctrl+C.
 STOPPED_EXIT_CODE = -1073741510
 
@@ -114,7 +118,9 @@ class SimProcess:
     """A program running on its own thread with buffered stdout and stderr.
 
     Receive takes output chunks in the order they were written. `history` keeps
-    every byte written per stream so tests can inspect output after Receive took it.
+    the first HISTORY_LIMIT bytes written per stream so tests can inspect output
+    after Receive took it. A writer blocks while more than MAX_PENDING_BYTES wait
+    for Receive, as a process blocks on a full pipe.
     """
 
     def __init__(self, command_line: str) -> None:
@@ -147,13 +153,31 @@ class SimProcess:
         self._thread.start()
 
     def write(self, stream: str, data: bytes) -> None:
-        """Queue one output chunk and wake waiting Receives."""
+        """Queue one output chunk and wake waiting Receives.
+
+        Block while the unread output is over MAX_PENDING_BYTES, until Receive
+        takes some or the process is stopped (then the data is dropped).
+        """
         if not data:
             return
         with self.condition:
+            while self._backlog_full():
+                if self.stop_event.is_set():
+                    return
+                # Receive takes chunks without notifying, so poll for room.
+                self.condition.wait(0.02)
             self.pending.append(OutputChunk(stream, data))
-            self.history.setdefault(stream, bytearray()).extend(data)
+            kept = self.history.setdefault(stream, bytearray())
+            if len(kept) < HISTORY_LIMIT:
+                kept.extend(data[: HISTORY_LIMIT - len(kept)])
             self.condition.notify_all()
+
+    def _backlog_full(self) -> bool:
+        if len(self.pending) < 8:
+            return False
+        if len(self.pending) > 20000:
+            return True
+        return sum(len(chunk.data) for chunk in self.pending) > MAX_PENDING_BYTES
 
     def wait_for_output(self, timeout: float) -> bool:
         """Wait for pending output or the program end. Return False on timeout."""

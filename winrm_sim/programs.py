@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from winrm_sim import cmd_shell, faults
+from winrm_sim import child_process, cmd_shell, faults
 from winrm_sim.process import ProcessContext, Program
 
 
@@ -19,7 +19,7 @@ def program_for(command_line: str, skip_cmd_shell: bool) -> Program:
         return partial(cmd_shell.run_cmd_c, command_line)
 
     name, arguments = cmd_shell.split_program(command_line.strip())
-    executable = cmd_shell.EXECUTABLES.get(cmd_shell.program_name(name))
+    executable = child_process.program_for(name)
     if executable is None or not _is_full_path(name):
         raise faults.file_not_found()
     return partial(_run_directly, executable, arguments)
@@ -29,9 +29,9 @@ def _run_directly(
     executable: cmd_shell.Executable, arguments: str, context: ProcessContext
 ) -> int:
     try:
-        return executable(arguments, context)
+        return executable(arguments, context) & 0xFFFFFFFF
     except cmd_shell.CmdExit as exit_request:
-        return exit_request.code
+        return exit_request.code & 0xFFFFFFFF
 
 
 def _is_full_path(name: str) -> bool:

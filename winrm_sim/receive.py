@@ -8,11 +8,12 @@ from xml.sax.saxutils import quoteattr
 
 from winrm_sim import faults
 from winrm_sim import namespaces as ns
-from winrm_sim.context import OperationContext, shell_for
+from winrm_sim.context import OperationContext
 from winrm_sim.envelope import envelope_overhead
 from winrm_sim.namespaces import qname
 from winrm_sim.process import OutputChunk, SimProcess
 from winrm_sim.soap import WsmanRequest
+from winrm_sim.state import Shell
 
 RESPONSE_ACTION = f"{ns.SHELL}/ReceiveResponse"
 # Windows rejects a MaxEnvelopeSize below 8192 bytes. Smaller values are raised to it.
@@ -20,14 +21,15 @@ MIN_ENVELOPE_SIZE = 8192
 _WIDEST_EXIT_CODE = "-2147483648"
 
 
-def receive_output(request: WsmanRequest, context: OperationContext) -> str:
+def receive_output(
+    request: WsmanRequest, context: OperationContext, shell: Shell
+) -> str:
     """Return the output written since the last Receive, waiting for some first.
 
     Raise the TimedOut fault when nothing happens within the request's
     OperationTimeout, capped by the host's MaxTimeoutms.
     """
     state = context.state
-    shell = shell_for(request, context)
     desired = request.body_child(ns.SHELL, "Receive").find(
         qname(ns.SHELL, "DesiredStream")
     )

@@ -47,9 +47,23 @@ class SimSettings:
 
     hostname: str = "WIN01"
     latency: LatencyProfile = field(default_factory=LatencyProfile)
-    # Basic over plain HTTP; a real host defaults to False (AllowUnencrypted).
-    allow_unencrypted: bool = True
+    # AllowUnencrypted: plain SOAP bodies, and so Basic, over HTTP. Windows: False.
+    allow_unencrypted: bool = False
     max_envelope_size_kb: int = 500
     max_timeout_ms: int = 60000
+    # Quotas as `winrm get winrm/config` lists them on Windows Server 2016.
+    max_shells_per_user: int = 2147483647
+    max_concurrent_operations_per_user: int = 1500
+    idle_timeout_ms: int = 7200000
+    # HTTP authentication schemes offered: "basic" and "negotiate" (NTLM, Kerberos).
+    auth_methods: frozenset[str] = frozenset({"basic", "negotiate"})
+    # Failed logins that lock an account (0 never locks), and for how long.
+    lockout_threshold: int = 0
+    lockout_duration_s: float = 600.0
     # Console width that PowerShell error views are wrapped at.
     error_view_width: int = 120
+    # WinRS limits of a shell (Windows Server 2012 R2 defaults).
+    max_memory_per_shell_mb: int = 1024
+    max_processes_per_shell: int = 25
+    # Display language of programs such as ipconfig: "en-US" or "fr-FR".
+    ui_language: str = "en-US"

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 
 from winrm_sim import faults
 from winrm_sim.environment import Environment
+from winrm_sim.machine import Machine
 from winrm_sim.process import SimProcess
 from winrm_sim.settings import SimSettings
+from winrm_sim.vfs import FileSystem
 
 
 def new_guid() -> str:
@@ -46,6 +48,21 @@ class Shell:
     output_streams: str = "stdout stderr"
     created_at: float = field(default_factory=time.monotonic)
     commands: dict[str, Command] = field(default_factory=dict)
+    # IdleTimeout bookkeeping: time of the last request and requests in progress.
+    last_activity: float = field(default_factory=time.monotonic)
+    idle_timeout_s: float = 7200.0
+    busy: int = 0
+    # Commands started, counted against MaxConcurrentOperationsPerUser.
+    operations: int = 0
+
+
+@dataclass
+class Orphan:
+    """A process still running after its shell was deleted without a terminate."""
+
+    shell_id: str
+    owner: str
+    command: Command
 
 
 class HostState:
@@ -55,15 +72,29 @@ class HostState:
         self.settings = settings
         self.lock = threading.RLock()
         self.shells: dict[str, Shell] = {}
+        self.orphans: list[Orphan] = []
         self.counters: Counter[str] = Counter()
+        self.machine = Machine(
+            settings.hostname,
+            settings.max_memory_per_shell_mb,
+            settings.max_processes_per_shell,
+            settings.ui_language,
+        )
 
     def count(self, name: str) -> None:
         """Increase a named counter by one."""
         with self.lock:
             self.counters[name] += 1
 
+    @property
+    def filesystem(self) -> FileSystem:
+        """Return the host's file system (drives C: and D:)."""
+        return self.machine.filesystem
+
     def add_shell(self, shell: Shell) -> None:
-        """Register a new shell."""
+        """Register a new shell. Its programs reach the machine through its env."""
+        shell.env.machine = self.machine
+        shell.env.shell_key = shell.shell_id
         with self.lock:
             self.shells[shell.shell_id] = shell
             self.counters["shells_created"] += 1
@@ -88,16 +119,25 @@ class HostState:
             raise faults.unknown_command()
         return command
 
-    def remove_shell(self, shell_id: str) -> Shell:
-        """Remove a shell and stop its processes."""
+    def remove_shell(self, shell_id: str, stop_processes: bool = False) -> Shell:
+        """Remove a shell.
+
+        As on Windows, a Delete leaves processes that still run behind as
+        orphans. `stop_processes` stops them instead, as an expired shell does.
+        """
         with self.lock:
             shell = self._find_shell(shell_id)
             if shell is None:
                 raise faults.unknown_shell(shell_id)
             del self.shells[shell.shell_id]
-            commands = list(shell.commands.values())
-        for command in commands:
-            command.process.stop("shell deleted")
+            running = [c for c in shell.commands.values() if not c.process.finished]
+            if not stop_processes:
+                self.orphans.extend(
+                    Orphan(shell.shell_id, shell.owner, c) for c in running
+                )
+        if stop_processes:
+            for command in running:
+                command.process.stop("shell expired")
         return shell
 
     def release_command(self, shell: Shell, command: Command) -> None:
@@ -112,7 +152,7 @@ class HostState:
                 command.process
                 for shell in self.shells.values()
                 for command in shell.commands.values()
-            ]
+            ] + [orphan.command.process for orphan in self.orphans]
 
     def shutdown(self) -> None:
         """Stop every process, as when the WinRM service stops."""

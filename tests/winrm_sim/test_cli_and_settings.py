@@ -32,6 +32,7 @@ def test_command_line_server_serves_and_stops():
             "alice:Secret1",
             "--hostname",
             "BUILD07",
+            "--allow-unencrypted",
         ],
         cwd=PROJECT_ROOT,
         stdout=subprocess.PIPE,
@@ -80,7 +81,9 @@ def test_unknown_profile_rejected():
 
 def test_latency_delays_powershell_start():
     latency = LatencyProfile(shell_create_ms=50, powershell_start_ms=200)
-    with SimServer(users={"demo": "pw"}, latency=latency) as server:
+    with SimServer(
+        users={"demo": "pw"}, latency=latency, allow_unencrypted=True
+    ) as server:
         client = winrm.Session(
             server.url, auth=("demo", "pw"), transport="basic", **CLIENT_OPTIONS
         )

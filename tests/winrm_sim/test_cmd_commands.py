@@ -42,10 +42,10 @@ def test_whoami_and_hostname(session, winrm_host):
 
 
 def test_unknown_program_fails(session):
-    response = session.run_cmd("ipconfig", ["/all"])
+    response = session.run_cmd("nosuchtool", ["/all"])
 
     assert response.std_err == (
-        b"'ipconfig' is not recognized as an internal or external command,\r\n"
+        b"'nosuchtool' is not recognized as an internal or external command,\r\n"
         b"operable program or batch file.\r\n"
     )
     assert response.std_out == b""

@@ -200,7 +200,9 @@ def test_skip_cmd_shell_needs_full_path(protocol):
 
 
 def test_other_users_shell_not_found():
-    with SimServer(users={"alice": "pw1", "bob": "pw2"}) as server:
+    with SimServer(
+        users={"alice": "pw1", "bob": "pw2"}, allow_unencrypted=True
+    ) as server:
         alice = make_protocol(server)
         bob = make_protocol(server, username="bob", password="pw2")
         shell_id = alice.open_shell()

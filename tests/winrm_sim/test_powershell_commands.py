@@ -114,8 +114,8 @@ def test_powershell_flags_accepted(session, flags):
     assert response.status_code == 0
 
 
-def test_powershell_without_encoded_command_fails(session):
-    response = session.run_cmd("powershell -Command Get-Date")
+def test_powershell_without_command_fails(session):
+    response = session.run_cmd("powershell -NoProfile")
 
     assert b"not supported by the simulator" in response.std_err
     assert response.status_code == 1

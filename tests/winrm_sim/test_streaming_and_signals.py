@@ -109,12 +109,15 @@ def test_large_output_spans_receives(protocol, winrm_host):
     assert winrm_host.state.counters["Receive"] >= 4
 
 
-def test_delete_stops_running_command(protocol, winrm_host):
+def test_delete_leaves_running_command_orphaned(protocol, winrm_host):
     shell_id, command_id = start(protocol, encode_ps_command("Start-Sleep 30"))
     process = winrm_host.state.shells[shell_id].commands[command_id].process
 
     protocol.close_shell(shell_id)
-    process.join(timeout=5)
 
-    assert process.finished
     assert winrm_host.state.shells == {}
+    assert not process.finished
+    assert [o.command.command_id for o in winrm_host.state.orphans] == [command_id]
+    process.stop("test cleanup")
+    process.join(timeout=5)
+    assert process.finished

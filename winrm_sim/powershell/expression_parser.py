@@ -1,293 +1,327 @@
-"""Expression part of the parser: operators, primaries and expandable strings."""
+"""Expression part of the parser: operators, primaries, members and type literals."""
 
 from __future__ import annotations
 
 from winrm_sim.powershell import nodes
-from winrm_sim.powershell.errors import ParseError, unsupported
-from winrm_sim.powershell.lexer import Lexer, match_variable, scan_parenthesis
-from winrm_sim.powershell.tokens import Kind, Token
+from winrm_sim.powershell.errors import ParseError
+from winrm_sim.powershell.parser_base import ParserBase
+from winrm_sim.powershell.strings import parse_expandable
+from winrm_sim.powershell.tokens import Kind, Mode, Token
 
-COMPARISON_OPERATORS = ("eq", "ne", "gt", "lt", "ge", "le")
-LOGICAL_OPERATORS = ("and", "or")
-# Operators of full PowerShell that this subset rejects with a clear error.
-OTHER_OPERATORS = {
-    "match", "notmatch", "replace", "like", "notlike", "contains", "notcontains",
-    "in", "notin", "is", "isnot", "as", "f", "join", "split", "band", "bor",
-    "bxor", "bnot", "shl", "shr", "xor", "ceq", "cne", "ieq", "ine", "cgt", "clt",
-}  # fmt: skip
+_COMPARISON_NAMES = (
+    "eq ne gt ge lt le like notlike match notmatch replace contains notcontains in "
+    "notin split"
+).split()
+COMPARISON = frozenset(
+    _COMPARISON_NAMES
+    + [p + n for n in _COMPARISON_NAMES for p in ("c", "i")]
+    + ["is", "isnot", "as", "join"]
+)
+_LEVELS: tuple[frozenset[str], ...] = (
+    frozenset({"and", "or", "xor"}),
+    frozenset({"band", "bor", "bxor"}),
+    COMPARISON,
+    frozenset({"+", "-"}),
+    frozenset({"*", "/", "%"}),
+    frozenset({"f"}),
+    frozenset({".."}),
+)
+_UNARY_DASH = ("not", "bnot", "join", "split")
+# Tokens that can start the operand of a cast such as `[int]$x` or `[int]'5'`.
+_OPERAND_START = (
+    Kind.VARIABLE,
+    Kind.NUMBER,
+    Kind.STRING,
+    Kind.EXPANDABLE_STRING,
+    Kind.LPAREN,
+    Kind.DOLLAR_PAREN,
+    Kind.AT_PAREN,
+    Kind.AT_BRACE,
+    Kind.LBRACKET,
+    Kind.LBRACE,
+)
 
-_BACKTICK_ESCAPES = {
-    "0": "\0", "a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t",
-    "v": "\v", "e": "\x1b",
-}  # fmt: skip
 
-_OPERATOR_KINDS = (Kind.OPERATOR, Kind.DASHWORD, Kind.COMMA, Kind.DOTDOT)
-
-_UNSUPPORTED_TOKENS = {
-    "[": "type literals and indexing ([...])",
-    "]": "type literals and indexing ([...])",
-    "&": "the call operator (&)",
-    "<": "redirection (<)",
-    ">": "redirection (>)",
-    "@": "hash tables and here-strings (@)",
-    "$": "this use of '$'",
-}
-
-
-class ExpressionParser:
+class ExpressionParser(ParserBase):
     """Recursive-descent parser for expressions. The subclass parses statements."""
-
-    def __init__(self, source: str, tokens: list[Token]) -> None:
-        self.source = source
-        self.tokens = tokens
-        self.index = 0
-
-    # Helpers shared with the statement parser
-
-    @property
-    def token(self) -> Token:
-        """Return the current token."""
-        return self.tokens[self.index]
-
-    def peek(self, offset: int = 1) -> Token:
-        """Return a token after the current one (EOF at the end)."""
-        return self.tokens[min(self.index + offset, len(self.tokens) - 1)]
-
-    def advance(self) -> Token:
-        """Consume and return the current token."""
-        token = self.token
-        if token.kind is not Kind.EOF:
-            self.index += 1
-        return token
-
-    def expect(self, kind: Kind, message: str, error_id: str) -> Token:
-        """Consume a token of `kind` or raise a parse error."""
-        if self.token.kind is not kind:
-            self.fail_unexpected(message, error_id)
-        return self.advance()
-
-    def skip_newlines(self) -> None:
-        """Skip NEWLINE tokens."""
-        while self.token.kind is Kind.NEWLINE:
-            self.advance()
-
-    def fail_unexpected(self, message: str | None = None, error_id: str = "") -> None:
-        """Raise the parse error for the current token."""
-        token = self.token
-        if token.kind is Kind.UNSUPPORTED:
-            feature = _UNSUPPORTED_TOKENS.get(token.text, f"'{token.text}'")
-            raise unsupported(feature, token.start, token.end)
-        if token.kind is Kind.DASHWORD and str(token.value).lower() in OTHER_OPERATORS:
-            raise unsupported(f"the {token.text} operator", token.start, token.end)
-        if message is None:
-            message = f"Unexpected token '{token.text}' in expression or statement."
-            error_id = "UnexpectedToken"
-        raise ParseError(
-            message, error_id, token.start, max(token.end, token.start + 1)
-        )
-
-    # Abstract: the statement parser provides these.
-
-    def parse_pipeline(self) -> nodes.Node:
-        """Parse a pipeline (provided by the statement parser)."""
-        raise NotImplementedError
-
-    def parse_statement_list(self, closing: Kind) -> list[nodes.Node]:
-        """Parse statements up to a closing token (provided by the subclass)."""
-        raise NotImplementedError
 
     # Expressions, lowest precedence first
 
-    def parse_expression(self) -> nodes.Node:
-        """Parse an expression."""
-        return self._binary_level(0)
+    def parse_expression(self, allow_comma: bool = True) -> nodes.Node:
+        """Parse an expression; `allow_comma=False` stops at commas (call arguments)."""
+        return self._binary(0, allow_comma)
 
-    def _binary_level(self, level: int) -> nodes.Node:
-        if level == len(_BINARY_LEVELS):
-            return self.parse_unary()
-        left = self._binary_level(level + 1)
-        items: list[nodes.Node] = []
-        while (op := _BINARY_LEVELS[level](self.token)) is not None:
-            self.advance()
+    def _binary(self, level: int, allow_comma: bool) -> nodes.Node:
+        if level == len(_LEVELS):
+            return self._array(allow_comma)
+        left = self._binary(level + 1, allow_comma)
+        while (op := self._binary_operator(self.peek(), level)) is not None:
+            self.take()
             self.skip_newlines()
-            right = self._binary_level(level + 1)
-            if op == ",":
-                items = items or [left]
-                items.append(right)
-                left = nodes.ArrayLiteral(items[0].start, right.end, items)
-            else:
-                left = nodes.BinaryOperation(left.start, right.end, op, left, right)
+            right = self._binary(level + 1, allow_comma)
+            left = nodes.BinaryOperation(left.start, right.end, op, left, right)
         return left
 
+    @staticmethod
+    def _binary_operator(token: Token, level: int) -> str | None:
+        names = _LEVELS[level]
+        if token.kind is Kind.DASH_OPERATOR and token.value in names:
+            return "-" + str(token.value)
+        if token.kind is Kind.OPERATOR and token.text in names:
+            return token.text
+        if token.kind is Kind.DOTDOT and ".." in names:
+            return ".."
+        return None
+
+    def _array(self, allow_comma: bool) -> nodes.Node:
+        first = self.parse_unary()
+        if not allow_comma or self.peek().kind is not Kind.COMMA:
+            return first
+        items = [first]
+        while allow_comma and self.peek().kind is Kind.COMMA:
+            self.take()
+            self.skip_newlines()
+            items.append(self.parse_unary())
+        return nodes.ArrayLiteral(first.start, items[-1].end, items)
+
     def parse_unary(self) -> nodes.Node:
-        """Parse a unary expression, a primary and any member access after it."""
-        token = self.token
-        if token.is_operator("-", "+", "!") or token.is_dashword("not"):
-            self.advance()
+        """Parse a unary expression, a cast or a primary with its postfix parts."""
+        token = self.peek()
+        if token.is_operator("-", "+", "!") or (
+            token.kind is Kind.DASH_OPERATOR and token.value in _UNARY_DASH
+        ):
+            self.take()
+            self.skip_newlines()
             operand = self.parse_unary()
-            op = token.text.lower()
-            return nodes.UnaryOperation(token.start, operand.end, op, operand)
+            op = token.text if token.kind is Kind.OPERATOR else "-" + str(token.value)
+            return _fold_sign(
+                nodes.UnaryOperation(token.start, operand.end, op, operand)
+            )
+        if token.is_operator("++", "--"):
+            self.take()
+            operand = self.parse_unary()
+            return nodes.IncrementDecrement(
+                token.start, operand.end, token.text, operand, True
+            )
+        if token.kind is Kind.COMMA:
+            self.take()
+            operand = self.parse_unary()
+            return nodes.ArrayLiteral(token.start, operand.end, [operand])
+        if token.kind is Kind.LBRACKET:
+            return self._type_or_cast()
         return self.parse_postfix(self.parse_primary())
 
+    def _type_or_cast(self) -> nodes.Node:
+        start, name = self.parse_type_name()
+        end = self.pos
+        following = self.peek()
+        if following.kind is Kind.COLONCOLON or following.kind is Kind.DOT:
+            literal = nodes.TypeLiteral(start, end, name)
+            return self.parse_postfix(literal)
+        if following.kind in _OPERAND_START or following.is_operator("-", "+", "!"):
+            operand = self.parse_unary()
+            return nodes.Cast(start, operand.end, name, operand)
+        return nodes.TypeLiteral(start, end, name)
+
+    def parse_type_name(self) -> tuple[int, str]:
+        """Consume `[Type.Name]` (with nested brackets) and return (start, name)."""
+        start = self.peek().start
+        depth, index = 0, start
+        while index < len(self.source):
+            char = self.source[index]
+            if char == "[":
+                depth += 1
+            elif char == "]":
+                depth -= 1
+                if depth == 0:
+                    break
+            elif char in "\n(":
+                break
+            index += 1
+        if index >= len(self.source) or self.source[index] != "]":
+            raise ParseError(
+                "Missing ] at end of type token.",
+                "EndSquareBracketExpectedAtEndOfType",
+                start + 1,
+            )
+        self.pos = index + 1
+        return start, self.source[start + 1 : index].strip()
+
     def parse_postfix(self, node: nodes.Node) -> nodes.Node:
-        """Parse `.Member` directly after a value."""
-        while self.token.kind is Kind.DOT and not self.token.space_before:
-            self.advance()
-            member = self.token
-            if member.kind is not Kind.WORD or member.space_before:
-                self.fail_unexpected(
+        """Parse `.Member`, `::Member`, `.Method()`, `[index]`, `++` after a value."""
+        while True:
+            token = self.lexer.token(self.pos, Mode.EXPRESSION)
+            if token.space_before:
+                return node
+            if token.kind in (Kind.DOT, Kind.COLONCOLON):
+                node = self._member(node, token)
+            elif token.kind is Kind.LBRACKET:
+                self.take()
+                self.skip_newlines()
+                index = self.parse_expression()
+                self.skip_newlines()
+                close = self.expect(
+                    Kind.RBRACKET,
+                    "Array index expression is missing or not valid.",
+                    "MissingArrayIndexExpression",
+                )
+                node = nodes.IndexAccess(node.start, close.end, node, index)
+            elif token.is_operator("++", "--"):
+                self.take()
+                node = nodes.IncrementDecrement(
+                    node.start, token.end, token.text, node, False
+                )
+            else:
+                return node
+
+    def _member(self, target: nodes.Node, operator: Token) -> nodes.Node:
+        static = operator.kind is Kind.COLONCOLON
+        self.pos = operator.end
+        name_token = self.lexer.member_name(self.pos)
+        member: str | nodes.Node
+        if name_token is not None:
+            member = name_token.text
+            self.pos = name_token.end
+        else:
+            following = self.peek()
+            if following.space_before or following.kind not in (
+                Kind.VARIABLE,
+                Kind.STRING,
+                Kind.EXPANDABLE_STRING,
+                Kind.LPAREN,
+            ):
+                raise self.error_at(
+                    following,
                     "Missing property name after reference operator.",
                     "MissingPropertyName",
                 )
-            self.advance()
-            if self.token.kind is Kind.LPAREN and not self.token.space_before:
-                raise unsupported("method calls", member.start, self.token.end)
-            node = nodes.MemberAccess(node.start, member.end, node, member.text)
-        return node
+            member = self.parse_primary()
+        if isinstance(member, str) and self.source.startswith("(", self.pos):
+            arguments, end = self._call_arguments()
+            return nodes.MethodCall(
+                target.start, end, target, member, arguments, static
+            )
+        return nodes.MemberAccess(target.start, self.pos, target, member, static)
+
+    def _call_arguments(self) -> tuple[list[nodes.Node], int]:
+        self.take()  # (
+        arguments: list[nodes.Node] = []
+        self.skip_newlines()
+        if self.peek().kind is Kind.RPAREN:
+            return arguments, self.take().end
+        while True:
+            self.skip_newlines()
+            arguments.append(self.parse_expression(allow_comma=False))
+            self.skip_newlines()
+            token = self.take()
+            if token.kind is Kind.RPAREN:
+                return arguments, token.end
+            if token.kind is not Kind.COMMA:
+                raise self.error_at(
+                    token,
+                    "Missing ')' in method call.",
+                    "MissingEndParenthesisInMethodCall",
+                )
 
     def parse_primary(self) -> nodes.Node:
-        """Parse a literal, variable, string, sub-expression or script block."""
-        token = self.token
+        """Parse a literal, variable, string, sub-expression, hash or script block."""
+        token = self.peek()
         kind = token.kind
         if kind in (Kind.NUMBER, Kind.STRING):
-            self.advance()
+            self.take()
             return nodes.Constant(token.start, token.end, token.value)
         if kind is Kind.VARIABLE:
-            self.advance()
+            self.take()
             scope, name = token.value
             return nodes.Variable(token.start, token.end, name, scope)
         if kind is Kind.EXPANDABLE_STRING:
-            self.advance()
-            return self.parse_expandable(token)
-        if kind in (Kind.SUBEXPRESSION, Kind.ARRAY_SUBEXPRESSION):
-            return self._subexpression(kind is Kind.ARRAY_SUBEXPRESSION)
+            self.take()
+            return parse_expandable(self, token)
+        if kind in (Kind.DOLLAR_PAREN, Kind.AT_PAREN):
+            self.take()
+            statements = self.parse_statement_list(Kind.RPAREN)
+            end = self._close_parenthesis("Missing closing ')' in subexpression.")
+            return nodes.SubExpression(
+                token.start, end, statements, kind is Kind.AT_PAREN
+            )
         if kind is Kind.LPAREN:
-            return self._parenthesized()
+            self.take()
+            self.skip_newlines()
+            inner = self.parse_statement()
+            self.skip_newlines()
+            end = self._close_parenthesis("Missing closing ')' in expression.")
+            return nodes.Parenthesized(token.start, end, inner)
+        if kind is Kind.AT_BRACE:
+            return self._hash_literal()
         if kind is Kind.LBRACE:
             return self.parse_script_block()
-        previous = self.peek(-1) if self.index else None
-        if previous is not None and previous.kind in _OPERATOR_KINDS:
-            self.fail_unexpected(
-                "You must provide a value expression following the "
-                f"'{previous.text}' operator.",
-                "ExpectedValueExpression",
-            )
-        self.fail_unexpected()
-        raise AssertionError("fail_unexpected always raises")
+        raise self._missing_operand(token)
 
-    def parse_script_block(self) -> nodes.ScriptBlock:
-        """Parse `{ statements }`."""
-        start = self.advance().start
-        statements = self.parse_statement_list(Kind.RBRACE)
-        if self.token.kind is not Kind.RBRACE:
-            # PowerShell points at the opening brace that is never closed.
-            raise ParseError(
-                "Missing closing '}' in statement block or type definition.",
-                "MissingEndCurlyBrace",
-                start,
-            )
-        end = self.advance().end
-        text = self.source[start + 1 : end - 1]
-        return nodes.ScriptBlock(start, end, statements, text)
+    def _missing_operand(self, token: Token) -> ParseError:
+        before = self.source[: token.start].rstrip(" \t")
+        for operator in ("-and", "-or", "+", "-", "*", "/", "=", ",", ".."):
+            if before.lower().endswith(operator):
+                return self.error_at(
+                    token,
+                    "You must provide a value expression following the "
+                    f"'{operator}' operator.",
+                    "ExpectedValueExpression",
+                )
+        return self.unexpected(token)
 
-    def _subexpression(self, array: bool) -> nodes.SubExpression:
-        start = self.advance().start
-        statements = self.parse_statement_list(Kind.RPAREN)
-        end = self._close_parenthesis()
-        return nodes.SubExpression(start, end, statements, array)
-
-    def _parenthesized(self) -> nodes.Parenthesized:
-        start = self.advance().start
+    def _close_parenthesis(self, message: str) -> int:
         self.skip_newlines()
-        pipeline = self.parse_pipeline()
-        self.skip_newlines()
-        end = self._close_parenthesis()
-        return nodes.Parenthesized(start, end, pipeline)
-
-    def _close_parenthesis(self) -> int:
         return self.expect(
-            Kind.RPAREN,
-            "Missing closing ')' in expression.",
-            "MissingEndParenthesisInExpression",
+            Kind.RPAREN, message, "MissingEndParenthesisInExpression"
         ).end
 
-    # Double-quoted strings
-
-    def parse_expandable(self, token: Token) -> nodes.ExpandableString:
-        """Split a double-quoted string into text and embedded expressions."""
-        source = self.source
-        index, end = token.start + 1, token.end - 1
-        parts: list[str | nodes.Node] = []
-        text: list[str] = []
-        while index < end:
-            character = source[index]
-            if character == "`" and index + 1 < end:
-                escaped = source[index + 1]
-                text.append(_BACKTICK_ESCAPES.get(escaped, escaped))
-                index += 2
-            elif source.startswith('""', index):
-                text.append('"')
-                index += 2
-            elif source.startswith("$(", index):
-                index = self._embedded_subexpression(index, parts, text)
-            elif character == "$" and (variable := match_variable(source, index)):
-                scope, name, variable_end = variable
-                parts.extend(
-                    ["".join(text), nodes.Variable(index, variable_end, name, scope)]
+    def _hash_literal(self) -> nodes.HashLiteral:
+        start = self.take().start
+        entries: list[tuple[nodes.Node, nodes.Node]] = []
+        while True:
+            while self.peek().kind in (Kind.NEWLINE, Kind.SEMICOLON):
+                self.take()
+            token = self.peek()
+            if token.kind is Kind.RBRACE:
+                return nodes.HashLiteral(start, self.take().end, entries)
+            if token.kind is Kind.EOF:
+                raise ParseError(
+                    "Missing closing '}' in statement block or type definition.",
+                    "MissingEndCurlyBrace",
+                    start,
                 )
-                text = []
-                index = variable_end
-            else:
-                text.append(character)
-                index += 1
-        parts.append("".join(text))
-        return nodes.ExpandableString(
-            token.start, token.end, [p for p in parts if p != ""]
-        )
+            key = self._hash_key()
+            if not self.peek().is_operator("="):
+                raise self.error_at(
+                    self.peek(),
+                    "Missing '=' operator after key in hash literal.",
+                    "MissingEqualsInHashLiteral",
+                )
+            self.take()
+            self.skip_newlines()
+            entries.append((key, self.parse_statement()))
 
-    def _embedded_subexpression(
-        self, index: int, parts: list[str | nodes.Node], text: list[str]
-    ) -> int:
-        close = scan_parenthesis(self.source, index + 1)
-        if close is None:
-            raise ParseError(
-                "Missing closing ')' in subexpression.",
-                "MissingEndParenthesisInSubexpression",
-                index,
+    def _hash_key(self) -> nodes.Node:
+        token = self.peek(Mode.COMMAND)
+        if token.kind in (Kind.WORD, Kind.NUMBER):
+            self.take(Mode.COMMAND)
+            word = token.text.split("=", 1)[0]
+            self.pos = token.start + len(word)
+            value = (
+                token.value
+                if token.kind is Kind.NUMBER and word == token.text
+                else word
             )
-        inner = type(self)(self.source, Lexer(self.source, index + 2, close).tokens())
-        statements = inner.parse_statement_list(Kind.EOF)
-        parts.extend(["".join(text), nodes.SubExpression(index, close + 1, statements)])
-        text.clear()
-        return close + 1
+            return nodes.Constant(token.start, self.pos, value)
+        return self.parse_unary()
 
 
-def _logical(token: Token) -> str | None:
-    if token.kind is Kind.DASHWORD and str(token.value).lower() in LOGICAL_OPERATORS:
-        return "-" + str(token.value).lower()
-    return None
-
-
-def _comparison(token: Token) -> str | None:
-    if token.kind is Kind.DASHWORD and str(token.value).lower() in COMPARISON_OPERATORS:
-        return "-" + str(token.value).lower()
-    return None
-
-
-def _additive(token: Token) -> str | None:
-    return token.text if token.is_operator("+", "-") else None
-
-
-def _multiplicative(token: Token) -> str | None:
-    return token.text if token.is_operator("*", "/", "%") else None
-
-
-def _range(token: Token) -> str | None:
-    return ".." if token.kind is Kind.DOTDOT else None
-
-
-def _comma(token: Token) -> str | None:
-    return "," if token.kind is Kind.COMMA else None
-
-
-_BINARY_LEVELS = (_logical, _comparison, _additive, _multiplicative, _range, _comma)
+def _fold_sign(node: nodes.UnaryOperation) -> nodes.Node:
+    """Turn `-5` into the constant -5, as PowerShell's parser does."""
+    operand = node.operand
+    if node.op == "-" and isinstance(operand, nodes.Constant):
+        if isinstance(operand.value, int | float) and not isinstance(
+            operand.value, bool
+        ):
+            return nodes.Constant(node.start, node.end, -operand.value)
+    return node

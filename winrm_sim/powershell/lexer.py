@@ -1,131 +1,250 @@
-"""Split PowerShell script text into tokens."""
+"""Split PowerShell script text into tokens, one at a time and by mode."""
 
 from __future__ import annotations
 
 import re
 
 from winrm_sim.powershell.errors import ParseError
-from winrm_sim.powershell.tokens import Kind, Token
+from winrm_sim.powershell.scanning import (
+    NUMBER,
+    find_any,
+    match_variable,
+    number_value,
+    scan_double_quoted,
+)
+from winrm_sim.powershell.tokens import (
+    DASHES,
+    DOUBLE_QUOTES,
+    SINGLE_QUOTES,
+    Kind,
+    Mode,
+    Token,
+)
 
-_SINGLE_CHARACTER = {
+_CASE_VARIANTS = (
+    "eq ne gt ge lt le like notlike match notmatch replace contains notcontains "
+    "in notin split"
+).split()
+DASH_OPERATORS = frozenset(
+    [*_CASE_VARIANTS]
+    + [prefix + name for name in _CASE_VARIANTS for prefix in ("c", "i")]
+    + "is isnot as join f and or xor not band bor bxor bnot shl shr".split()
+)
+_SINGLE = {
     "(": Kind.LPAREN,
     ")": Kind.RPAREN,
     "{": Kind.LBRACE,
     "}": Kind.RBRACE,
+    "]": Kind.RBRACKET,
     "|": Kind.PIPE,
     ",": Kind.COMMA,
     ";": Kind.SEMICOLON,
 }
-_OPERATORS = ("+=", "-=", "*=", "/=", "+", "-", "*", "/", "%", "=", "!")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?(?![\w.]*[A-Za-z_])")
-_SCOPES = r"(?:(env|global|script|local|private):)?"
-_VARIABLE = re.compile(rf"\${_SCOPES}([A-Za-z_]\w*|_|\?)", re.IGNORECASE)
-_BRACED_VARIABLE = re.compile(rf"\$\{{{_SCOPES}([^}}]+)\}}", re.IGNORECASE)
-_DASHWORD = re.compile(r"-([A-Za-z_][\w]*)(:?)")
-# Call operator, redirection and type literals are outside the subset.
-_UNSUPPORTED_CHARACTERS = "[]&<>"
-_WORD_END = set(" \t\r\n(){};|,'\"$") | set(_UNSUPPORTED_CHARACTERS)
+_OPERATORS = (
+    "++",
+    "--",
+    "+=",
+    "-=",
+    "*=",
+    "/=",
+    "%=",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "=",
+    "!",
+)
+_REDIRECTION = re.compile(r"(?:[1-6*]?>>|[1-6*]?>(?:&[12])?)")
+_MEMBER_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PARAMETER = re.compile(rf"[{DASHES}]([A-Za-z_?][\w-]*)(:?)")
+_SPLAT = re.compile(r"@([A-Za-z_]\w*)")
+_EXPRESSION_WORD_END = set(" \t\r\n\f\v;|&(){}<>,'\"$=[]+*/%!") | set(
+    SINGLE_QUOTES + DOUBLE_QUOTES
+)
+_COMMAND_WORD_END = set(" \t\r\n\f\v;|&(){}<>,") | set(SINGLE_QUOTES + DOUBLE_QUOTES)
+_BLANKS = " \t\r\f\v\ufeff\u00a0"
 
 
 class Lexer:
-    """Scanner over one script. `tokens()` returns the whole token list."""
+    """On-demand scanner: `token(pos, mode)` returns the token at `pos`."""
 
-    def __init__(self, source: str, start: int = 0, end: int | None = None) -> None:
-        # The lexer reads source[start:end] but reports offsets into all of source.
-        self.source = source[: len(source) if end is None else end]
-        self.pos = start
-        self.space_before = True
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._cache: dict[tuple[int, Mode], Token] = {}
 
-    def tokens(self) -> list[Token]:
-        """Return all tokens, ending with EOF."""
-        result: list[Token] = []
-        while True:
-            token = self._next()
-            result.append(token)
-            if token.kind is Kind.EOF:
-                return result
-
-    def _next(self) -> Token:
-        self._skip_blanks()
-        start = self.pos
-        if start >= len(self.source):
-            return self._token(Kind.EOF, start, start)
-
-        character = self.source[start]
-        if character == "\n":
-            return self._token(Kind.NEWLINE, start, start + 1)
-        if character in _SINGLE_CHARACTER:
-            return self._token(_SINGLE_CHARACTER[character], start, start + 1)
-        if character == "'":
-            return self._single_quoted(start)
-        if character == '"':
-            return self._double_quoted(start)
-        if character in "$@":
-            return self._sigil(start)
-        if character == ".":
-            return self._dot(start)
-        if character.isdigit():
-            return self._number_or_word(start)
-        if character == "-" and _DASHWORD.match(self.source, start):
-            return self._dashword(start)
-        for operator in _OPERATORS:
-            if self.source.startswith(operator, start):
-                return self._token(Kind.OPERATOR, start, start + len(operator))
-        if character in _UNSUPPORTED_CHARACTERS:
-            return self._token(Kind.UNSUPPORTED, start, start + 1)
-        return self._word(start)
-
-    def _token(self, kind: Kind, start: int, end: int, value: object = None) -> Token:
-        token = Token(
-            kind, self.source[start:end], start, end, self.space_before, value
-        )
-        self.pos = end
-        self.space_before = False
+    def token(self, pos: int, mode: Mode) -> Token:
+        """Return the token that starts at or after `pos` in the given mode."""
+        key = (pos, mode)
+        token = self._cache.get(key)
+        if token is None:
+            token = self._scan(pos, mode)
+            self._cache[key] = token
         return token
 
-    def _skip_blanks(self) -> None:
+    def _scan(self, pos: int, mode: Mode) -> Token:
+        start = self.skip_blanks(pos)
+        space = start != pos or pos == 0
         source = self.source
-        while self.pos < len(source):
-            character = source[self.pos]
-            if character in " \t\r\f\v\ufeff":
-                self.pos += 1
-            elif source.startswith("`\n", self.pos) or source.startswith(
-                "`\r\n", self.pos
-            ):
-                self.pos = source.index("\n", self.pos) + 1
-            elif source.startswith("<#", self.pos):
-                end = source.find("#>", self.pos + 2)
+        if start >= len(source):
+            return Token(Kind.EOF, "", start, start, space)
+
+        char = source[start]
+        if char == "\n":
+            return Token(Kind.NEWLINE, "\n", start, start + 1, space)
+        if char in _SINGLE:
+            return Token(_SINGLE[char], char, start, start + 1, space)
+        if char in SINGLE_QUOTES:
+            return self._single_quoted(start, space)
+        if char in DOUBLE_QUOTES:
+            return self._double_quoted(start, space)
+        if char == "@":
+            return self._at(start, space, mode)
+        if char == "$":
+            return self._dollar(start, space, mode)
+        if char == "[":
+            return Token(Kind.LBRACKET, "[", start, start + 1, space)
+        if char == "&" and not source.startswith("&&", start):
+            return Token(Kind.AMPERSAND, "&", start, start + 1, space)
+        redirection = _REDIRECTION.match(source, start)
+        if redirection and (char in "<>*" or char.isdigit()):
+            text = redirection[0]
+            return Token(Kind.REDIRECTION, text, start, start + len(text), space)
+        if mode is Mode.COMMAND:
+            return self._command_token(start, space)
+        return self._expression_token(start, space)
+
+    def skip_blanks(self, pos: int) -> int:
+        """Return the offset after blanks, comments and line continuations."""
+        source = self.source
+        while pos < len(source):
+            char = source[pos]
+            if char in _BLANKS:
+                pos += 1
+            elif char == "`" and source[pos + 1 : pos + 2] in ("\n", "\r"):
+                pos = source.index("\n", pos) + 1 if "\n" in source[pos:] else pos + 2
+            elif source.startswith("<#", pos):
+                end = source.find("#>", pos + 2)
                 if end == -1:
                     raise ParseError(
-                        "Missing the terminator: #>.", "MissingEndOfComment", self.pos
+                        "Missing the terminator: #>.", "MissingEndOfComment", pos
                     )
-                self.pos = end + 2
-            elif character == "#":
-                end = source.find("\n", self.pos)
-                self.pos = len(source) if end == -1 else end
+                pos = end + 2
+            elif char == "#":
+                end = source.find("\n", pos)
+                pos = len(source) if end == -1 else end
             else:
-                return
-            self.space_before = True
+                return pos
+        return pos
 
-    def _single_quoted(self, start: int) -> Token:
+    def _expression_token(self, start: int, space: bool) -> Token:
+        source = self.source
+        char = source[start]
+        if source.startswith("::", start):
+            return Token(Kind.COLONCOLON, "::", start, start + 2, space)
+        if source.startswith("..", start):
+            return Token(Kind.DOTDOT, "..", start, start + 2, space)
+        if char.isdigit() or (char == "." and source[start + 1 : start + 2].isdigit()):
+            number = self._number(start, space)
+            if number is not None:
+                return number
+        if char == ".":
+            return Token(Kind.DOT, ".", start, start + 1, space)
+        if char in DASHES:
+            match = _PARAMETER.match(source, start)
+            if match and match[1].lower() in DASH_OPERATORS and not match[2]:
+                name = match[1].lower()
+                return Token(
+                    Kind.DASH_OPERATOR, match[0], start, match.end(), space, name
+                )
+        for operator in _OPERATORS:
+            if source.startswith(operator, start) or (
+                char in DASHES[1:] and operator[0] == "-" and len(operator) == 1
+            ):
+                end = start + len(operator)
+                return Token(Kind.OPERATOR, operator, start, end, space)
+        return self._word(start, space, _EXPRESSION_WORD_END)
+
+    def _command_token(self, start: int, space: bool) -> Token:
+        source = self.source
+        char = source[start]
+        if char in DASHES:
+            match = _PARAMETER.match(source, start)
+            if match:
+                name, colon = match[1], bool(match[2])
+                return Token(
+                    Kind.PARAMETER, match[0], start, match.end(), space, (name, colon)
+                )
+            if source.startswith("--", start):
+                return Token(Kind.WORD, "--", start, start + 2, space)
+        if char == "." and source[start + 1 : start + 2] in (" ", "\t", "{", "("):
+            return Token(Kind.DOT, ".", start, start + 1, space)
+        word = self._word(start, space, _COMMAND_WORD_END)
+        number = NUMBER.fullmatch(word.text)
+        if number and not word.text.endswith("."):
+            return Token(
+                Kind.NUMBER, word.text, start, word.end, space, number_value(word.text)
+            )
+        return word
+
+    def _word(self, start: int, space: bool, ends: set[str]) -> Token:
+        source = self.source
+        index = start
+        while index < len(source) and source[index] not in ends:
+            if source[index] == "`" and index + 1 < len(source):
+                index += 2
+                continue
+            index += 1
+        index = max(index, start + 1)
+        return Token(Kind.WORD, source[start:index], start, index, space)
+
+    def member_name(self, pos: int) -> Token | None:
+        """Return the member name directly at `pos` (after `.` or `::`), if any."""
+        match = _MEMBER_NAME.match(self.source, pos)
+        if match is None:
+            return None
+        return Token(Kind.WORD, match[0], pos, match.end(), False)
+
+    def _number(self, start: int, space: bool) -> Token | None:
+        match = NUMBER.match(self.source, start)
+        if match is None:
+            return None
+        text = match[0]
+        # `1..3` is a range: the number ends before the two dots.
+        if text.endswith(".") and self.source.startswith("..", match.end() - 1):
+            text = text[:-1]
+        return Token(
+            Kind.NUMBER, text, start, start + len(text), space, number_value(text)
+        )
+
+    def _single_quoted(self, start: int, space: bool) -> Token:
+        source = self.source
         index = start + 1
         parts: list[str] = []
         while True:
-            end = self.source.find("'", index)
+            end = find_any(source, SINGLE_QUOTES, index)
             if end == -1:
                 raise ParseError(
                     "The string is missing the terminator: '.",
                     "TerminatorExpectedAtEndOfString",
                     start,
                 )
-            parts.append(self.source[index:end])
-            if self.source.startswith("''", end):
+            parts.append(source[index:end])
+            if source[end + 1 : end + 2] and source[end + 1] in SINGLE_QUOTES:
                 parts.append("'")
                 index = end + 2
                 continue
-            return self._token(Kind.STRING, start, end + 1, "".join(parts))
+            return Token(
+                Kind.STRING,
+                source[start : end + 1],
+                start,
+                end + 1,
+                space,
+                "".join(parts),
+            )
 
-    def _double_quoted(self, start: int) -> Token:
+    def _double_quoted(self, start: int, space: bool) -> Token:
         end = scan_double_quoted(self.source, start + 1)
         if end is None:
             raise ParseError(
@@ -133,97 +252,84 @@ class Lexer:
                 "TerminatorExpectedAtEndOfString",
                 start,
             )
-        body = self.source[start + 1 : end]
-        return self._token(Kind.EXPANDABLE_STRING, start, end + 1, body)
+        body = (self.source[start + 1 : end], start + 1, False)
+        return Token(
+            Kind.EXPANDABLE_STRING,
+            self.source[start : end + 1],
+            start,
+            end + 1,
+            space,
+            body,
+        )
 
-    def _sigil(self, start: int) -> Token:
+    def _at(self, start: int, space: bool, mode: Mode) -> Token:
+        source = self.source
+        following = source[start + 1 : start + 2]
+        if following == "(":
+            return Token(Kind.AT_PAREN, "@(", start, start + 2, space)
+        if following == "{":
+            return Token(Kind.AT_BRACE, "@{", start, start + 2, space)
+        if following and following in SINGLE_QUOTES + DOUBLE_QUOTES:
+            return self._here_string(start, space, following in DOUBLE_QUOTES)
+        splat = _SPLAT.match(source, start)
+        if splat:
+            return Token(Kind.SPLAT, splat[0], start, splat.end(), space, splat[1])
+        raise ParseError(
+            "Unrecognized token in source text.", "UnrecognizedToken", start
+        )
+
+    def _here_string(self, start: int, space: bool, expandable: bool) -> Token:
+        source = self.source
+        quote = '"' if expandable else "'"
+        line_end = source.find("\n", start + 2)
+        if line_end == -1 or source[start + 2 : line_end].strip(" \t\r"):
+            raise ParseError(
+                "No characters are allowed after a here-string header but before "
+                "the end of the line.",
+                "UnexpectedCharactersAfterHereStringHeader",
+                start + 2,
+            )
+
+        body_start = line_end + 1
+        match = re.compile(
+            rf"\r?\n[{re.escape(quote)}\u201c\u201d\u201e\u2018\u2019]@"
+        ).search(source, line_end)
+        if match is None or match.start() < line_end:
+            raise ParseError(
+                f"The string is missing the terminator: {quote}@.",
+                "TerminatorExpectedAtEndOfString",
+                start,
+            )
+
+        body = source[body_start : max(match.start(), body_start)]
+        end = match.end()
+        text = source[start:end]
+        if expandable:
+            return Token(
+                Kind.EXPANDABLE_STRING,
+                text,
+                start,
+                end,
+                space,
+                (body, body_start, True),
+            )
+        return Token(Kind.STRING, text, start, end, space, body)
+
+    def _dollar(self, start: int, space: bool, mode: Mode) -> Token:
         source = self.source
         if source.startswith("$(", start):
-            return self._token(Kind.SUBEXPRESSION, start, start + 2)
-        if source.startswith("@(", start):
-            return self._token(Kind.ARRAY_SUBEXPRESSION, start, start + 2)
+            return Token(Kind.DOLLAR_PAREN, "$(", start, start + 2, space)
         variable = match_variable(source, start)
         if variable is not None:
             scope, name, end = variable
-            return self._token(Kind.VARIABLE, start, end, (scope, name))
-        return self._token(Kind.UNSUPPORTED, start, start + 1)
-
-    def _dot(self, start: int) -> Token:
-        if self.source.startswith("..", start):
-            return self._token(Kind.DOTDOT, start, start + 2)
-        return self._token(Kind.DOT, start, start + 1)
-
-    def _number_or_word(self, start: int) -> Token:
-        match = _NUMBER.match(self.source, start)
-        if match is None:
-            return self._word(start)
-        text = match[0]
-        value: object = float(text) if "." in text else int(text)
-        return self._token(Kind.NUMBER, start, match.end(), value)
-
-    def _dashword(self, start: int) -> Token:
-        match = _DASHWORD.match(self.source, start)
-        assert match is not None
-        return self._token(Kind.DASHWORD, start, match.end(), match[1])
-
-    def _word(self, start: int) -> Token:
-        index = start
-        while index < len(self.source) and self.source[index] not in _WORD_END:
-            index += 1
-        index = max(index, start + 1)
-        return self._token(Kind.WORD, start, index)
-
-
-def scan_double_quoted(source: str, index: int) -> int | None:
-    """Return the offset of the closing quote of a string body starting at `index`.
-
-    Backtick escapes, doubled quotes and quotes inside `$( )` do not end it.
-    """
-    while index < len(source):
-        character = source[index]
-        if character == "`":
-            index += 2
-            continue
-        if character == '"':
-            if source.startswith('""', index):
-                index += 2
-                continue
-            return index
-        if source.startswith("$(", index):
-            end = scan_parenthesis(source, index + 1)
-            if end is None:
-                return None
-            index = end + 1
-            continue
-        index += 1
-    return None
-
-
-def scan_parenthesis(source: str, index: int) -> int | None:
-    """Return the offset of the `)` matching the `(` at `index`, skipping strings."""
-    depth = 0
-    while index < len(source):
-        character = source[index]
-        if character == "(":
-            depth += 1
-        elif character == ")":
-            depth -= 1
-            if depth == 0:
-                return index
-        elif character == "'":
-            end = source.find("'", index + 1)
-            index = len(source) if end == -1 else end
-        elif character == '"':
-            end = scan_double_quoted(source, index + 1)
-            index = len(source) if end is None else end
-        index += 1
-    return None
-
-
-def match_variable(source: str, index: int) -> tuple[str | None, str, int] | None:
-    """Match `$name`, `$env:NAME` or `${name}` at `index`: (scope, name, end)."""
-    match = _BRACED_VARIABLE.match(source, index) or _VARIABLE.match(source, index)
-    if match is None:
-        return None
-    scope = (match[1] or "").lower() or None
-    return scope, match[2], match.end()
+            return Token(
+                Kind.VARIABLE, source[start:end], start, end, space, (scope, name)
+            )
+        if mode is Mode.COMMAND:
+            return self._word(start, space, _COMMAND_WORD_END)
+        raise ParseError(
+            "Variable reference is not valid. '$' was not followed by a valid variable "
+            "name character. Consider using ${} to delimit the name.",
+            "InvalidVariableReference",
+            start,
+        )

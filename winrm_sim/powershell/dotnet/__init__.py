@@ -1,0 +1,1 @@
+""".NET members the PowerShell subset provides: instance and static members."""
