@@ -140,3 +140,66 @@ def test_api_unknown_run_is_404(client, bearer):
 
     assert response.status_code == 404
     assert response.json["error"] == "not found"
+
+
+def test_api_cancel_rerun_and_output(
+    client, bearer, make_target, make_job, winrm_host, worker
+):
+    headers = bearer("operator")
+    target = make_target(winrm_host)
+    job = make_job(["Write-Output 'begin'; Start-Sleep -Seconds 600"])
+    created = client.post(
+        f"/api/v1/jobs/{job.id}/run", json={"targets": [target.id]}, headers=headers
+    )
+    run_id = created.json["id"]
+    _wait_for_output(client, headers, run_id, "begin")
+
+    cancelled = client.delete(f"/api/v1/runs/{run_id}", headers=headers)
+    run = wait_for_run(run_id, timeout=10)
+    again = client.delete(f"/api/v1/runs/{run_id}", headers=headers)
+    rerun = client.post(f"/api/v1/runs/{run_id}/rerun", headers=headers)
+    steps = client.get(f"/api/v1/runs/{run_id}/steps", headers=headers).json
+    step_id = steps["steps"][0]["id"]
+    output = client.get(
+        f"/api/v1/runs/{run_id}/steps/{step_id}/output", headers=headers
+    )
+    events = client.get(f"/api/v1/runs/{run_id}/events", headers=headers).json
+
+    assert cancelled.status_code == 202
+    assert run.status == "cancelled"
+    assert again.status_code == 409
+    assert "already ended as cancelled" in again.json["error"]
+    assert rerun.status_code == 201
+    assert rerun.json["parent_run_id"] == run_id
+    assert steps["steps"][0]["error_category"] == "cancelled"
+    assert "cancelled the run" in steps["steps"][0]["guidance"]
+    assert output.text == "begin\r\n"
+    kinds = [e["kind"] for e in events["events"]]
+    assert "cancel_requested" in kinds
+    assert "cancel_confirmed" in kinds
+    client.delete(f"/api/v1/runs/{rerun.json['id']}", headers=headers)
+
+
+def _wait_for_output(client, headers, run_id: int, text: str) -> None:
+    import time
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        steps = client.get(f"/api/v1/runs/{run_id}/steps", headers=headers).json
+        if text in (steps["steps"][0]["stdout"] or ""):
+            return
+        time.sleep(0.1)
+    pytest.fail(f"{text!r} never appeared in run {run_id}")
+
+
+def test_api_viewer_cannot_cancel(client, bearer, make_target, make_job):
+    headers = bearer("viewer")
+    target = make_target()
+    job = make_job(["Write-Output 'x'"])
+    from app.runs.services import create_run
+
+    run = create_run(job, [target], {}, "default", ApiToken.query.first().user)
+
+    response = client.delete(f"/api/v1/runs/{run.id}", headers=headers)
+
+    assert response.status_code == 403

@@ -464,3 +464,26 @@ def test_run_submitted_while_redis_down_runs_later(
 
     assert run.status == "succeeded"
     assert run.steps[0].stdout == "late but done\r\n"
+
+
+def test_one_run_at_a_time_per_job(
+    operator, make_target, make_job, winrm_host, worker, worker_pool
+):
+    worker_pool("second")
+    first_target = make_target(winrm_host, name="one")
+    second_target = make_target(winrm_host, name="two")
+    job = make_job(["Start-Sleep -Seconds 2; Write-Output 'done'"])
+    job.max_concurrent_runs = 1
+    db.session.commit()
+
+    first_id = run_job(job, [first_target], operator)
+    second_id = run_job(job, [second_target], operator)
+    first = wait_for_run(first_id, timeout=30)
+    second = wait_for_run(second_id, timeout=30)
+
+    assert first.status == second.status == "succeeded"
+    assert second.steps[0].started_at >= first.steps[0].finished_at
+    waiting = db.session.scalars(
+        select(RunEvent.message).filter_by(run_id=second_id, kind="waiting")
+    ).all()
+    assert any("already has 1 run(s) executing" in m for m in waiting)
