@@ -287,6 +287,7 @@ def test_edit_refused_while_run_active(client, login, make_job):
         ([{"name": "1st"}], "&#39;1st&#39; is not a valid parameter name"),
         ([{"name": "with-dash"}], "is not a valid parameter name"),
         ([{"name": "host"}], "host is a PowerShell automatic variable"),
+        ([{"name": "PSObject"}], "is a member every PowerShell object has"),
         ([{"name": "OpscValues"}], "reserved for the variables that run a step"),
         (
             [{"name": "mode", "type": "choice", "choices": "a\nb", "default": "c"}],

@@ -37,6 +37,13 @@ POWERSHELL_AUTOMATIC_VARIABLES = frozenset(
 )
 
 
+# Members PowerShell adds to every object: `$values.PSObject` would return the
+# member, not a parameter of that name.
+POWERSHELL_INTRINSIC_MEMBERS = frozenset(
+    ("psobject", "psbase", "psadapted", "psextended", "pstypenames")
+)
+
+
 def job_data(job: Job) -> dict:
     """Return the form data that shows ``job`` with one row per step and parameter."""
     steps = [
@@ -232,6 +239,11 @@ def _name_error(name: str, seen: set[str]) -> str | None:
         return (
             f"{name} starts with Opsc, which is reserved for the variables that "
             "run a step: choose another name."
+        )
+    if name.lower() in POWERSHELL_INTRINSIC_MEMBERS:
+        return (
+            f"{name} is a member every PowerShell object has, so the step could "
+            "not read the value by that name: choose another name."
         )
     if name.lower() in POWERSHELL_AUTOMATIC_VARIABLES:
         return (
