@@ -203,3 +203,40 @@ def test_api_viewer_cannot_cancel(client, bearer, make_target, make_job):
     response = client.delete(f"/api/v1/runs/{run.id}", headers=headers)
 
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("targets", "message"),
+    [
+        ([{"a": 1}], "targets[0] must be a target id or name, got dict"),
+        ([True], "targets[0] must be a target id or name, got bool"),
+        ([None], "got NoneType"),
+        (["win01", "win01"], "target win01 is listed twice"),
+        ([999], "targets[0]: no target 999"),
+    ],
+)
+def test_api_rejects_bad_target_references(
+    client, bearer, make_target, make_job, targets, message
+):
+    headers = bearer("operator")
+    make_target()
+    job = make_job(["Write-Output 'x'"])
+
+    response = client.post(
+        f"/api/v1/jobs/{job.id}/run", json={"targets": targets}, headers=headers
+    )
+
+    assert response.status_code == 422
+    assert message in response.json["fields"]["targets"]
+
+
+def test_api_runs_page_bounds(client, bearer):
+    headers = bearer("viewer")
+
+    huge = client.get("/api/v1/runs?page=99999999999999999999", headers=headers)
+    bogus = client.get("/api/v1/runs?status=bogus", headers=headers)
+
+    assert huge.status_code == 200
+    assert huge.json["runs"] == []
+    assert bogus.status_code == 400
+    assert "unknown status 'bogus'" in bogus.json["error"]

@@ -59,3 +59,14 @@ def test_unknown_parameter_named():
     _, errors = validate_values(job_with(type="string"), {"q": "x"})
 
     assert "unknown parameter 'q'" in errors["q"]
+
+
+def test_control_characters_rejected():
+    _, errors = validate_values(job_with(type="string"), {"p": "a\x00b"})
+    _, escape = validate_values(job_with(type="text"), {"p": "\x1b[31mred"})
+    values, ok = validate_values(job_with(type="text"), {"p": "tab\there\r\nnext"})
+
+    assert "control character U+0000" in errors["p"]
+    assert "U+001B" in escape["p"]
+    assert ok == {}
+    assert values == {"p": "tab\there\r\nnext"}

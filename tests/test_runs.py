@@ -199,3 +199,18 @@ def test_invalid_parameter_rejected_on_form(client, login, make_target, make_job
     assert response.status_code == 422
     assert "count is required" in response.text
     assert db.session.scalar(select(Run)) is None
+
+
+def test_history_huge_page_number(client, login):
+    login("viewer")
+
+    response = client.get("/runs?page=99999999999999999999")
+
+    assert response.status_code == 200
+
+
+def test_bidi_controls_shown_visibly(app_context):
+    from app.web.templating import show_bidi_controls
+
+    assert show_bidi_controls("pw=\u202esecret") == "pw=<U+202E>secret"
+    assert show_bidi_controls(None) == ""

@@ -11,7 +11,7 @@ from app.api.serializers import event_json, run_json, step_json
 from app.auth.decorators import operator_required, viewer_required
 from app.extensions import csrf, db
 from app.jobs.models import Job
-from app.runs.models import Run, RunStep
+from app.runs.models import RUN_STATUSES, Run, RunStep, bounded_page
 from app.runs.output import iter_output
 from app.runs.services import (
     RunRequestError,
@@ -79,26 +79,37 @@ def run_job(job_id: int):
 def _resolve_targets(raw) -> tuple[list[Target], dict[str, str]]:
     if not isinstance(raw, list) or not raw:
         return [], {"targets": "targets must be a non-empty list of ids or names"}
-    targets, unknown = [], []
-    for ref in raw:
-        column = Target.id if isinstance(ref, int) else Target.name
-        target = db.session.scalar(select(Target).where(column == ref))
-        if target is None:
-            unknown.append(str(ref))
+    targets: list[Target] = []
+    for index, ref in enumerate(raw):
+        if type(ref) is int:
+            target = db.session.get(Target, ref)
+        elif isinstance(ref, str):
+            target = db.session.scalar(select(Target).filter_by(name=ref))
         else:
-            targets.append(target)
-    if unknown:
-        return targets, {"targets": "unknown targets: " + ", ".join(unknown)}
+            kind = type(ref).__name__
+            message = f"targets[{index}] must be a target id or name, got {kind}"
+            return [], {"targets": message}
+        if target is None:
+            return [], {"targets": f"targets[{index}]: no target {ref!r}"}
+        if target in targets:
+            return [], {"targets": f"target {target.name} is listed twice"}
+        targets.append(target)
     return targets, {}
 
 
 @bp.get("/runs")
 @viewer_required
 def list_runs():
-    page = request.args.get("page", 1, type=int)
-    per_page = min(request.args.get("per_page", 25, type=int), MAX_PER_PAGE)
+    page = bounded_page(request.args.get("page", 1, type=int))
+    per_page = request.args.get("per_page", 25, type=int)
+    per_page = min(max(per_page, 1), MAX_PER_PAGE)
     query = select(Run).order_by(Run.created_at.desc(), Run.id.desc())
     if status := request.args.get("status"):
+        if status not in RUN_STATUSES:
+            allowed = ", ".join(RUN_STATUSES)
+            return jsonify(
+                error=f"unknown status {status!r}; use one of {allowed}"
+            ), 400
         query = query.filter_by(status=status)
     result = db.paginate(query, page=page, per_page=per_page, error_out=False)
     return jsonify(

@@ -1,11 +1,11 @@
 """Build the command line (and stdin) that runs a step on the host.
 
-A PowerShell step runs inside a generated wrapper. Parameter values travel as
-base64 of a JSON document that the wrapper decodes, so no value is ever part
-of the script text: quotes, ``$( )``, backticks or new lines in a value stay
-inert data. Each value is set as a variable of the parameter's name, and a
-script that opens with a ``param()`` block also receives the values it declares
-through splatting, with PowerShell's own type conversion.
+A PowerShell step runs inside a generated wrapper. Parameter values and the
+script travel as base64 of a JSON document that the wrapper decodes, so no
+value is ever part of the script text: quotes, ``$( )``, backticks or new lines
+in a value stay inert data. Each value is set as a variable of the parameter's
+name, and a script that opens with a ``param()`` block also receives the values
+it declares through splatting, with PowerShell's own type conversion.
 """
 
 import base64
@@ -82,8 +82,14 @@ def _split_top_level(block: str) -> list[str]:
 
 
 def powershell_wrapper(script: str, values: dict, stop_on_error: bool = True) -> str:
-    """Return the PowerShell text that binds ``values`` and runs ``script``."""
-    payload = base64.b64encode(json.dumps(values).encode("utf-8")).decode("ascii")
+    """Return the PowerShell text that binds ``values`` and runs ``script``.
+
+    The script itself travels in the same base64 JSON document and becomes a
+    script block with [ScriptBlock]::Create, so the line numbers in its error
+    records are those of the job's script.
+    """
+    document = json.dumps({"values": values, "script": script})
+    payload = base64.b64encode(document.encode("utf-8")).decode("ascii")
     declared = {name.lower() for name in declared_parameters(script)}
     splat = [name for name in values if name.lower() in declared]
     lines = []
@@ -93,7 +99,8 @@ def powershell_wrapper(script: str, values: dict, stop_on_error: bool = True) ->
         "$ProgressPreference = 'SilentlyContinue'",
         "$OpscJson = [Text.Encoding]::UTF8.GetString("
         f"[Convert]::FromBase64String('{payload}'))",
-        "$OpscValues = $OpscJson | ConvertFrom-Json",
+        "$OpscData = $OpscJson | ConvertFrom-Json",
+        "$OpscValues = $OpscData.values",
         "$OpscSplat = @{}",
         "foreach ($OpscProperty in $OpscValues.PSObject.Properties) {",
         "    Set-Variable -Name $OpscProperty.Name -Value $OpscProperty.Value",
@@ -101,7 +108,11 @@ def powershell_wrapper(script: str, values: dict, stop_on_error: bool = True) ->
     ]
     for name in splat:
         lines.append(f"$OpscSplat['{name}'] = $OpscValues.{name}")
-    lines += ["& {", script, "} @OpscSplat", ""]
+    lines += [
+        "$OpscScript = [ScriptBlock]::Create($OpscData.script)",
+        "& $OpscScript @OpscSplat",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -12,6 +12,9 @@ from app.jobs.models import Job, JobParameter
 
 NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 MAX_VALUE_LENGTH = 65536
+# Characters XML 1.0 cannot carry (WS-Management is XML): C0 controls other
+# than tab, line feed and carriage return, and the non-characters U+FFFE/FFFF.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 TRUE_WORDS = {"true", "1", "yes", "on"}
 FALSE_WORDS = {"false", "0", "no", "off", ""}
 
@@ -61,6 +64,11 @@ def _normalise(parameter: JobParameter, value) -> str | None:
     text = value if isinstance(value, str) else _json_scalar(value)
     if len(text) > MAX_VALUE_LENGTH:
         raise ValueError(f"{parameter.name} is longer than {MAX_VALUE_LENGTH} chars")
+    if bad := _CONTROL.search(text):
+        raise ValueError(
+            f"{parameter.name} contains the control character "
+            f"U+{ord(bad.group()):04X}, which cannot be sent to the host; remove it"
+        )
     return _CHECKS[parameter.type](parameter, text)
 
 

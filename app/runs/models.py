@@ -45,6 +45,14 @@ FINISHED_STATUSES = (
     RunStatus.TIMED_OUT,
 )
 PRIORITIES = ("high", "default", "low")
+RUN_STATUSES = tuple(s.value for s in (*ACTIVE_STATUSES, *FINISHED_STATUSES))
+MAX_PAGE = 1_000_000
+
+
+def bounded_page(page: int) -> int:
+    """Clamp a page number from a query string into 1..MAX_PAGE."""
+    return min(max(page, 1), MAX_PAGE)
+
 
 run_targets = Table(
     "run_targets",

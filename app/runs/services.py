@@ -226,7 +226,12 @@ def _follow_up(run: Run, user: User, origin: str) -> Run:
     for target in new.targets:
         new.contexts.append(ExecutionContext(target=target))
         for step in job.steps:
-            skipped = origin == "resume" and (target.id, step.id) in done
+            # Clean-up steps run again: they follow every attempt.
+            skipped = (
+                origin == "resume"
+                and (target.id, step.id) in done
+                and not step.always_run
+            )
             new.steps.append(
                 RunStep(
                     target=target,

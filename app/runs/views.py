@@ -16,7 +16,7 @@ from app.extensions import db
 from app.jobs.models import Job
 from app.runs.blueprint import bp
 from app.runs.forms import build_run_form, parameter_fields, raw_parameter_values
-from app.runs.models import Run, RunStep
+from app.runs.models import Run, RunStep, bounded_page
 from app.runs.output import iter_output
 from app.runs.services import (
     RunRequestError,
@@ -40,6 +40,7 @@ def home():
 def index():
     page = db.paginate(
         select(Run).order_by(Run.created_at.desc(), Run.id.desc()),
+        page=bounded_page(request.args.get("page", 1, type=int)),
         per_page=current_app.config["RUNS_PER_PAGE"],
         error_out=False,
     )
