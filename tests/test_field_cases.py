@@ -210,3 +210,46 @@ def test_multiline_value_stays_data(run_script):
 
     assert run.steps[0].status == "succeeded"
     assert run.steps[0].stdout == f"{len(value)}\r\n"
+
+
+def test_invalid_bytes_decoded_lossily(run_script, client, login):
+    run = run_script(
+        "$out = [Console]::OpenStandardOutput(); "
+        "$out.Write([byte[]]@(0x41, 0x82, 0x42, 0x0D, 0x0A), 0, 5); $out.Flush()"
+    )
+
+    step = run.steps[0]
+    raw_chunks = [c.raw for c in step.chunks if c.raw]
+    login("viewer")
+    page = client.get(f"/runs/{run.id}")
+    assert step.status == "succeeded"
+    assert step.stdout == "A\ufffdB\r\n"
+    assert step.output_lossy is True
+    assert raw_chunks == [b"A\x82B\r\n"]
+    assert "output decoded lossily" in page.text
+
+
+def test_cancel_before_marker_file(operator, make_target, make_job, winrm_host, worker):
+    from app.runs.models import Run
+    from app.runs.services import cancel_run
+    from tests.test_engine import wait_until
+
+    target = make_target(winrm_host)
+    job = make_job(
+        [
+            "Write-Output 'waiting'; Start-Sleep 600; "
+            "New-Item -ItemType File -Path C:\\temp\\marker.txt"
+        ]
+    )
+    run = start_run(job, [target], {}, "default", operator)
+    wait_until(
+        lambda: "waiting" in (db.session.get(Run, run.id).steps[0].stdout or ""),
+        message="step running",
+    )
+
+    cancel_run(db.session.get(Run, run.id), operator)
+    run = wait_for_run(run.id, timeout=10)
+
+    assert run.status == "cancelled"
+    assert not winrm_host.state.filesystem.exists("C:\\temp\\marker.txt")
+    assert not winrm_host.state.shells
