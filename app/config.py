@@ -49,7 +49,7 @@ def load_settings(environ: dict[str, str] | None = None) -> dict:
 ENGINE_DEFAULTS = {
     # Targets executing at once across all workers; 0 means no limit.
     "MAX_CONCURRENT_TARGETS": 0,
-    # Longest wait for one Receive, so cancels and deadlines are seen quickly.
+    # Maximum wait of one Receive, so cancels and deadlines are detected quickly.
     "RECEIVE_POLL_SECONDS": 1,
     "HEARTBEAT_SECONDS": 5,
     # A running target whose worker sent no heartbeat for this long is ended.

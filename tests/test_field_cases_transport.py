@@ -100,7 +100,7 @@ def test_shell_quota_is_host_busy_and_retried(run_on, make_winrm_host):
     hog = make_protocol(sim)
     hog_shell = hog.open_shell()
 
-    def release_after_first_refusal() -> None:
+    def release_after_first_rejection() -> None:
         # The hog's shell is Create number 1; the worker's first try is 2.
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
@@ -109,7 +109,7 @@ def test_shell_quota_is_host_busy_and_retried(run_on, make_winrm_host):
                 return
             time.sleep(0.01)
 
-    releaser = threading.Thread(target=release_after_first_refusal)
+    releaser = threading.Thread(target=release_after_first_rejection)
     releaser.start()
     run = run_on(sim, "Write-Output 'got a shell'")
     releaser.join()

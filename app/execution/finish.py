@@ -47,7 +47,8 @@ def finish_run(run_id: int) -> None:
 
 
 def overall_status(statuses: list[str]) -> str:
-    """A run is cancelled, failed or timed out if any target is, in that order."""
+    """Return the run status: cancelled, failed or timed out if any target is,
+    checked in that order, else succeeded."""
     for status in (RunStatus.CANCELLED, RunStatus.FAILED, RunStatus.TIMED_OUT):
         if status.value in statuses:
             return status.value

@@ -7,9 +7,9 @@ MASK = "********"
 
 
 def secret_forms(secret: str) -> set[str]:
-    """The forms in which a secret may appear in output.
+    """Return the forms in which a secret may appear in output.
 
-    Besides the text itself: base64 of its UTF-8 and UTF-16LE bytes (what
+    These are the text itself, base64 of its UTF-8 and UTF-16LE bytes (which
     scripts and -EncodedCommand produce) and its URL-encoded forms.
     """
     forms = {secret, quote(secret, safe=""), quote_plus(secret)}
@@ -25,7 +25,7 @@ class Masker:
 
     Text at the end of a chunk that could be the start of a secret is held
     back until the next chunk (or ``flush``), so a secret split between two
-    chunks is masked; any other text is passed on at once.
+    chunks is masked. Any other text is passed on at once.
     """
 
     def __init__(self, secrets: list[str]) -> None:

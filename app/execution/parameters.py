@@ -9,7 +9,7 @@ from app.targets.models import Target
 
 
 def stored_values(run: Run) -> dict[str, str]:
-    """All values of the run as strings, secrets decrypted."""
+    """Return every value of the run as a string, secrets decrypted."""
     values = dict(run.parameters or {})
     if run.secret_parameters:
         values.update(json.loads(decrypt(run.secret_parameters)))

@@ -15,7 +15,7 @@ TRUNCATED_MARK = "\n[output truncated: download the full output from the run pag
 class StepRecorder:
     """Decode, mask and append each output chunk of one step as it arrives.
 
-    Every chunk is stored in ``output_chunks``; the step's ``stdout`` column
+    Every chunk is stored in ``output_chunks``. The step's ``stdout`` column
     keeps the first ``limit`` characters for display and is marked truncated
     beyond that, so memory and row size stay bounded whatever the output size.
     """

@@ -34,7 +34,7 @@ def with_retries(
 ) -> T:
     """Call ``operation`` until it succeeds or fails with a non-retryable error.
 
-    ``on_attempt(attempt, error, delay)`` is told about each failed attempt
+    ``on_attempt(attempt, error, delay)`` is called for each failed attempt
     before the wait. The last error is raised as an ExecutionError.
     """
     attempt = 0

@@ -92,10 +92,10 @@ class RemoteShell:
     ) -> CommandResult:
         """Run a command, passing each output chunk to ``on_output`` as it arrives.
 
-        ``should_stop`` is asked after every Receive; when it returns a reason
-        the command gets ctrl_c, then terminate, and the result has that reason
-        and no exit code. Raises CommandNotStarted when the host rejected the
-        Command itself, so the caller knows it never ran.
+        ``should_stop`` is called after every Receive. When it returns a reason,
+        the command gets ctrl_c, then terminate, and the result carries that
+        reason and no exit code. Raises CommandNotStarted when the host rejected
+        the Command itself, so the caller knows it never ran.
         """
         started = time.monotonic()
         command_id = self._start(command, args)
@@ -119,7 +119,7 @@ class RemoteShell:
         try:
             return self.protocol.run_command(self.shell_id, command, args)
         except WSManFaultError as exc:
-            # An answered fault means the host did not start the command.
+            # A fault in the response means the host did not start the command.
             if exc.wsman_fault_code == FAULT_NOT_FOUND:
                 raise CommandNotStarted(
                     Category.PROTOCOL,
@@ -140,8 +140,8 @@ class RemoteShell:
             self.protocol.send_command_input(self.shell_id, command_id, chunk, last)
 
     def _receive(self, command_id: str) -> tuple[bytes, bytes, int, bool]:
-        # A short OperationTimeout makes the host answer at least every
-        # poll_seconds, so a cancel or a deadline is seen within that time.
+        # A short OperationTimeout makes the host respond at least every
+        # poll_seconds, so a cancel or a deadline is detected within that time.
         saved = self.protocol.operation_timeout_sec
         self.protocol.operation_timeout_sec = min(saved, self.poll_seconds)
         try:

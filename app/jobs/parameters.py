@@ -20,7 +20,7 @@ FALSE_WORDS = {"false", "0", "no", "off", ""}
 
 
 def env_name(parameter_name: str) -> str:
-    """The shell environment variable that carries a parameter to the host."""
+    """Return the shell environment variable that carries a parameter."""
     return "OPSC_PARAM_" + parameter_name.upper()
 
 

@@ -206,6 +206,7 @@ def _follow_up(run: Run, user: User, origin: str) -> Run:
         raise RunStateError(
             f"job {job.name} changed since run {run.id}; start a new run instead"
         )
+
     new = Run(
         job=job,
         priority=run.priority,
@@ -217,36 +218,33 @@ def _follow_up(run: Run, user: User, origin: str) -> Run:
         parent_run_id=run.id,
         origin=origin,
     )
-    done = {
-        (s.target_id, s.job_step_id)
-        for s in run.steps
-        if s.status
-        in (RunStatus.SUCCEEDED.value, RunStatus.SUCCEEDED_WITH_WARNINGS.value)
-    }
+    done = _succeeded_steps(run) if origin == "resume" else set()
     for target in new.targets:
         new.contexts.append(ExecutionContext(target=target))
         for step in job.steps:
-            # Clean-up steps run again: they follow every attempt.
-            skipped = (
-                origin == "resume"
-                and (target.id, step.id) in done
-                and not step.always_run
-            )
-            new.steps.append(
-                RunStep(
-                    target=target,
-                    job_step=step,
-                    position=step.position,
-                    name=step.name,
-                    status=RunStatus.SKIPPED.value
-                    if skipped
-                    else RunStatus.PENDING.value,
-                    error=f"succeeded in run {run.id}" if skipped else None,
-                )
-            )
+            new.steps.append(_follow_up_step(run, target, step, done))
+
     db.session.add(new)
     db.session.flush()
     audit.record(f"run_{origin}", new, parent_run_id=run.id)
     db.session.commit()
     _enqueue(new)
     return new
+
+
+def _succeeded_steps(run: Run) -> set[tuple[int, int]]:
+    succeeded = (RunStatus.SUCCEEDED.value, RunStatus.SUCCEEDED_WITH_WARNINGS.value)
+    return {(s.target_id, s.job_step_id) for s in run.steps if s.status in succeeded}
+
+
+def _follow_up_step(run: Run, target: Target, step, done: set) -> RunStep:
+    # Clean-up steps run again, because they follow every attempt.
+    skipped = (target.id, step.id) in done and not step.always_run
+    return RunStep(
+        target=target,
+        job_step=step,
+        position=step.position,
+        name=step.name,
+        status=RunStatus.SKIPPED.value if skipped else RunStatus.PENDING.value,
+        error=f"succeeded in run {run.id}" if skipped else None,
+    )
